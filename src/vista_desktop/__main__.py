@@ -1,0 +1,3 @@
+from vista_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Forms as data: declarative, versioned definitions, typed values and validation."""

@@ -1,0 +1,40 @@
+"""The one translation accessor: every user-facing string goes through `tr`.
+
+Catalogs are flat JSON files in resources/i18n, keyed by a stable id; Vietnamese is the default.
+Core code never builds prose itself: it raises errors and problems that carry a key and parameters,
+and the CLI or the UI turn them into text through this module.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from vista_desktop.resources import resource_path
+
+DEFAULT_LANGUAGE = "vi"
+_current = DEFAULT_LANGUAGE
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    path = resource_path("i18n", f"{language}.json")
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def set_language(language: str) -> None:
+    global _current
+    catalog(language)  # fail early on an unknown language
+    _current = language
+
+
+def current_language() -> str:
+    return _current
+
+
+def tr(key: str, language: str | None = None, /, **params: object) -> str:
+    """Translate `key`, formatting `{name}` placeholders; an unknown key falls back to Vietnamese, then the key."""
+    lang = language or _current
+    text = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    return text.format(**params) if params else text

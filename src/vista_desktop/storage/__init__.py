@@ -1,0 +1,1 @@
+"""Local storage: SQLite (WAL, synchronous=FULL) through SQLAlchemy 2, schema by Alembic migrations."""
