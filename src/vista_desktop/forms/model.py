@@ -32,6 +32,11 @@ class Label:
     def text(self, language: str) -> str:
         return self.en if language == "en" and self.en else self.vi
 
+    def text_current(self) -> str:
+        from vista_desktop.i18n import current_language
+
+        return self.text(current_language())
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -1,0 +1,58 @@
+"""The list of drafts as a Qt table model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from vista_desktop.forms.loader import UnknownFormError, get_definition
+from vista_desktop.i18n import tr
+from vista_desktop.storage.drafts import DraftSummary
+
+COLUMNS = ("ui.drafts.col.form", "ui.drafts.col.title", "ui.drafts.col.status", "ui.drafts.col.saved")
+
+
+def form_name(summary: DraftSummary) -> str:
+    try:
+        return get_definition(summary.form_id, summary.form_version).short_title.text_current()
+    except UnknownFormError:
+        return f"{summary.form_id} {summary.form_version}"
+
+
+class DraftsModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.drafts: list[DraftSummary] = []
+
+    def reset(self, drafts: list[DraftSummary]) -> None:
+        self.beginResetModel()
+        self.drafts = drafts
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.drafts)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        draft = self.drafts[index.row()]
+        column = index.column()
+        if column == 0:
+            return form_name(draft)
+        if column == 1:
+            return draft.title or tr("ui.drafts.untitled")
+        if column == 2:
+            return tr(f"ui.status.{draft.status}")
+        return draft.updated_at.astimezone().strftime("%d/%m/%Y %H:%M")
+
+    def draft_at(self, row: int) -> DraftSummary | None:
+        return self.drafts[row] if 0 <= row < len(self.drafts) else None
