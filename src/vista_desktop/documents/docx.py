@@ -72,9 +72,13 @@ def _para(
     return paragraph
 
 
-def _bottom_rule(paragraph: Any, text_width_mm: float, cell_width_mm: float) -> None:
-    """A rule under a centred line, as long as `text_width_mm`: a bottom border with matching indents."""
-    indent = max((cell_width_mm - text_width_mm) / 2, 0)
+def _rule(container: Any, rule_width_mm: float, cell_width_mm: float) -> None:
+    """A centred rule `rule_width_mm` long: an empty, tiny paragraph with a bottom border and matching indents."""
+    paragraph = container.add_paragraph()
+    _set_run_font(paragraph.add_run(""), 2)
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(2)
+    indent = max((cell_width_mm - rule_width_mm) / 2, 0)
     paragraph.paragraph_format.left_indent = Mm(indent)
     paragraph.paragraph_format.right_indent = Mm(indent)
     p_pr = paragraph._p.get_or_add_pPr()
@@ -101,6 +105,28 @@ def _no_borders(table: Any) -> None:
     tbl_pr.append(borders)
 
 
+def _fixed_widths(table: Any, widths_mm: list[float]) -> None:
+    """Column widths that Word and LibreOffice both honour: fixed layout, grid columns and cell widths."""
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+def _no_cell_margins(table: Any) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), "0")
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
 def _clear(cell: Any) -> Any:
     cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     return cell
@@ -112,17 +138,17 @@ def _header(doc: Any, header: Header) -> None:
     left_w, right_w = TEXT_WIDTH_MM * 0.45, TEXT_WIDTH_MM * 0.55
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
-    table.autofit = False
+    _fixed_widths(table, [left_w, right_w])
+    _no_cell_margins(table)
     left, right = (_clear(c) for c in table.rows[0].cells)
-    left.width, right.width = Mm(left_w), Mm(right_w)
     centre = WD_ALIGN_PARAGRAPH.CENTER
     if header.superior:
         _para(left, header.superior, size=12, align=centre, space_after=0)
-    issuer = _para(left, header.issuer or " ", size=12, bold=True, align=centre, space_after=0)
-    _bottom_rule(issuer, max(min(_width_mm(header.issuer, "bold", 12), left_w) / 3, 15), left_w)
+    _para(left, header.issuer or " ", size=12, bold=True, align=centre, space_after=0)
+    _rule(left, max(min(_width_mm(header.issuer, "bold", 12), left_w) / 3, 15), left_w)
     _para(right, NATIONAL_TITLE, size=12, bold=True, align=centre, space_after=0)
-    motto = _para(right, MOTTO, size=13, bold=True, align=centre, space_after=0)
-    _bottom_rule(motto, _width_mm(MOTTO, "bold", 13) + 1, right_w)
+    _para(right, MOTTO, size=13, bold=True, align=centre, space_after=0)
+    _rule(right, _width_mm(MOTTO, "bold", 13), right_w)
     if header.date_line:
         date = _para(right, header.date_line, italic=True, align=centre)
         date.paragraph_format.space_before = Pt(8)
@@ -135,6 +161,7 @@ def _table(doc: Any, block: TableBlock) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(block.widths)
     widths = [Mm(TEXT_WIDTH_MM * w / total) for w in block.widths]
+    _fixed_widths(table, [TEXT_WIDTH_MM * w / total for w in block.widths])
     head = table.rows[0]
     # Repeat the header row on every page the table runs onto.
     head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
@@ -173,6 +200,7 @@ def _signatures(doc: Any, row: SignatureRow) -> None:
     _para(doc, "")
     table = doc.add_table(rows=1, cols=max(len(row.boxes), 1))
     _no_borders(table)
+    _fixed_widths(table, [TEXT_WIDTH_MM / len(row.boxes)] * len(row.boxes))
     centre = WD_ALIGN_PARAGRAPH.CENTER
     for cell, box in zip(table.rows[0].cells, row.boxes, strict=True):
         _clear(cell)

@@ -54,7 +54,9 @@ def normalise_tree(value: Any) -> Any:
 
 
 def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    if isinstance(value, str):
+        return value.strip() == ""
+    return value is None or value == [] or value == {}
 
 
 # --- money and integers -------------------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+"""Shared fixtures. Qt runs offscreen, and every test gets its own data folder (never the real profile)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Before any QApplication exists: without a display Qt would abort the process.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    from vista_desktop import i18n
+
+    folder = tmp_path / "profile"
+    monkeypatch.setenv("VISTA_DESKTOP_DATA_DIR", str(folder))
+    monkeypatch.delenv("VISTA_DESKTOP_LANG", raising=False)
+    i18n.set_language("vi")
+    yield folder
+    i18n.set_language("vi")
+
+
+@pytest.fixture
+def complete_data() -> dict[str, Any]:
+    """A complete Mẫu 1 (a fresh copy per test)."""
+    data: dict[str, Any] = json.loads((DATA / "mau01_complete.json").read_text(encoding="utf-8"))["data"]
+    return data
+
+
+@pytest.fixture
+def mau01():  # type: ignore[no-untyped-def]
+    from vista_desktop.forms.loader import get_definition
+
+    return get_definition("mau-01", "2023")
+
+
+@pytest.fixture
+def service():  # type: ignore[no-untyped-def]
+    from vista_desktop.services.drafts import DraftService
+
+    return DraftService.open_default()

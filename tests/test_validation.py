@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from vista_desktop.forms.validation import is_valid, validate
+
+
+def problems_of(definition, data):  # type: ignore[no-untyped-def]
+    return {(p.field_id, p.code): p for p in validate(definition, data)}
+
+
+def test_complete_mau01_is_valid(mau01, complete_data) -> None:
+    problems = validate(mau01, complete_data)
+    assert problems == []
+
+
+def test_missing_required_field_is_reported_by_id(mau01, complete_data) -> None:
+    del complete_data["pi"]["full_name"]
+    complete_data["objectives"] = "   "
+    found = problems_of(mau01, complete_data)
+    assert ("pi.full_name", "value.required") in found
+    assert found[("pi.full_name", "value.required")].message() == "Chưa nhập: mục này là bắt buộc."
+    assert ("objectives", "value.required") in found
+
+
+@pytest.mark.parametrize(
+    ("citizen_id", "birth", "gender", "code", "words"),
+    [
+        # digit 4 = 0 (1900s, male) for a woman born 1985
+        ("079085012345", "1985-03-12", "Nữ", "citizen_id.gender_mismatch", ["thứ 4", "Nam", "Nữ"]),
+        # digit 4 = 3 (2000s, female) for a woman born 1985
+        ("079385012345", "1985-03-12", "Nữ", "citizen_id.century_mismatch", ["thứ 4", "2000", "1985"]),
+        # digits 5-6 = 86 for 1985
+        ("079186012345", "1985-03-12", "Nữ", "citizen_id.year_mismatch", ["5–6", "86", "1985"]),
+        # a man born in 2001: digit 4 must be 2
+        ("001001012345", "2001-07-01", "Nam", "citizen_id.century_mismatch", ["2001"]),
+    ],
+)
+def test_citizen_id_contradicting_birth_or_gender(mau01, complete_data, citizen_id, birth, gender, code, words) -> None:
+    complete_data["pi"].update(citizen_id=citizen_id, birth_date=birth, gender=gender)
+    found = problems_of(mau01, complete_data)
+    assert ("pi.citizen_id", code) in found
+    message = found[("pi.citizen_id", code)].message()
+    for word in words:
+        assert word in message
+    assert not is_valid(found.values())
+
+
+def test_citizen_id_of_a_man_born_in_2001_is_consistent(mau01, complete_data) -> None:
+    complete_data["pi"].update(citizen_id="001201012345", birth_date="2001-07-01", gender="Nam")
+    assert validate(mau01, complete_data) == []
+
+
+@pytest.mark.parametrize("value", ["07918501234", "0791850123456", "07918501234x"])
+def test_citizen_id_format(mau01, complete_data, value) -> None:
+    complete_data["pi"]["citizen_id"] = value
+    assert ("pi.citizen_id", "citizen_id.format") in problems_of(mau01, complete_data)
+
+
+def test_unknown_province_code_warns_without_blocking(mau01, complete_data) -> None:
+    complete_data["pi"]["citizen_id"] = "003185012345"  # 003 is not a province code
+    problems = validate(mau01, complete_data)
+    assert [(p.field_id, p.code, p.warning) for p in problems] == [
+        ("pi.citizen_id", "citizen_id.unknown_province", True)
+    ]
+    assert is_valid(problems)
+
+
+def test_state_budget_above_total(mau01, complete_data) -> None:
+    complete_data["task"]["budget"]["state_vnd"] = 2_000_000_000
+    found = problems_of(mau01, complete_data)
+    problem = found[("task.budget.state_vnd", "rule.not_greater")]
+    assert "Tổng kinh phí" in problem.message()
+    assert "Total budget" in problem.message("en")
+
+
+def test_period_end_before_start(mau01, complete_data) -> None:
+    complete_data["task"]["period"] = {"start": "2025-06", "end": "2025-01"}
+    assert ("task.period.end", "rule.not_before") in problems_of(mau01, complete_data)
+
+
+def test_rules_run_on_every_table_row(mau01, complete_data) -> None:
+    complete_data["co_pis"] = [
+        {
+            "full_name": "Trần Minh Đức",
+            "gender": "Nam",
+            "birth_date": "1990-01-01",
+            "citizen_id": "001090000001",
+            "organisation": "Viện",
+        },
+        {
+            "full_name": "Phạm Thu Hà",
+            "gender": "Nữ",
+            "birth_date": "1992-01-01",
+            "citizen_id": "001092000002",
+            "organisation": "Viện",
+        },
+    ]
+    found = problems_of(mau01, complete_data)
+    assert ("co_pis[2].citizen_id", "citizen_id.gender_mismatch") in found
+    assert not any(k[0].startswith("co_pis[1]") for k in found)
+
+
+def test_table_cells_are_checked(mau01, complete_data) -> None:
+    complete_data["members"].append({"full_name": "Võ Văn Kiệt", "role": "Chuyên gia"})
+    found = problems_of(mau01, complete_data)
+    assert ("members[3].organisation", "value.required") in found
+    assert ("members[3].role", "value.not_a_choice") in found
+
+
+def test_extension_must_not_end_before_the_period(mau01, complete_data) -> None:
+    complete_data["task"]["extensions"] = [{"until": "2026-06", "decision": "QĐ 1/2026"}]
+    assert ("task.extensions[1].until", "rule.not_before") in problems_of(mau01, complete_data)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "code"),
+    [
+        (("host_org", "tax_code"), "03012345", "value.tax_code"),
+        (("host_org", "email"), "khong-phai-email", "value.email"),
+        (("host_org", "phone"), "12", "value.phone"),
+        (("task", "field_code"), "4010", "value.pattern"),
+        (("task", "level"), "Huyện", "value.not_a_choice"),
+        (("pi", "birth_date"), "31/02/1985", "value.not_date"),
+    ],
+)
+def test_format_problems(mau01, complete_data, path, value, code) -> None:
+    data = copy.deepcopy(complete_data)
+    data[path[0]][path[1]] = value
+    assert (".".join(path), code) in problems_of(mau01, data)
+
+
+def test_valid_tax_code_forms(mau01, complete_data) -> None:
+    for value in ("0301234567", "0301234567-001"):
+        complete_data["host_org"]["tax_code"] = value
+        assert validate(mau01, complete_data) == []
+
+
+def test_messages_in_english(mau01, complete_data) -> None:
+    del complete_data["pi"]["gender"]
+    found = problems_of(mau01, complete_data)
+    assert found[("pi.gender", "value.required")].message("en") == "Missing: this item is required."
