@@ -117,7 +117,7 @@ def test_signature_blocks_are_reported_where_they_landed(rendered) -> None:
         assert 0 < x1 < x2 <= float(page.mediabox.width)
         assert 0 < y1 < y2 <= float(page.mediabox.height)
         assert x2 - x1 > 150 and y2 - y1 > 50  # room for a visible stamp
-    pi, head, unit = result.signatures
+    pi, head, _unit = result.signatures
     assert pi.page == head.page and pi.box[1] == head.box[1] and pi.box[2] <= head.box[0]
     page_text = pdf_text(out)[pi.page]
     assert "CHỦ NHIỆM NHIỆM VỤ" in page_text and "Trần Văn Đạt" in page_text
