@@ -25,7 +25,7 @@ from vista_desktop.forms.model import Field, Section
 from vista_desktop.forms.validation import Problem, is_valid
 from vista_desktop.i18n import current_language, tr
 from vista_desktop.services.drafts import DraftSession
-from vista_desktop.storage.drafts import SaveReceipt
+from vista_desktop.storage.drafts import STATUS_COMPLETE, SaveReceipt
 from vista_desktop.ui.field_widgets import FieldWidget, create_field_widget
 from vista_desktop.ui.mnemonics import MnemonicAllocator
 from vista_desktop.ui.table_editor import TableField
@@ -227,9 +227,9 @@ class FormWizard(QWizard):
         self.session.set_value(field_id, value)
         self._refresh_derived()
         self.save_state.setText(tr("ui.autosave.pending"))
-        page = self.currentPage()
-        if isinstance(page, SectionPage):
-            page.show_problems(self.session.section_problems(page.section.id))
+        section_id = self.session.definition.section_of(field_id).id
+        page = next(p for p in self.section_pages if p.section.id == section_id)
+        page.show_problems(self.session.section_problems(section_id))
 
     def _refresh_derived(self) -> None:
         for page in self.section_pages:
@@ -256,6 +256,8 @@ class FormWizard(QWizard):
                 return
 
     def _complete(self) -> bool:
+        if self.session.status == STATUS_COMPLETE:
+            return True  # Finish validates twice (button, then done()); the second time is already settled
         remaining = self.session.complete()
         if is_valid(remaining):
             return True
@@ -306,8 +308,10 @@ class FormWizard(QWizard):
         self.save_state.setStyleSheet(ERROR_STYLE)
 
     def done(self, result: int) -> None:
-        self._finish_session()
+        # Qt validates the current page again inside done(): the session must still be open then.
         super().done(result)
+        if not self.isVisible():
+            self._finish_session()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._finish_session()
