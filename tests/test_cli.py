@@ -118,3 +118,16 @@ def test_render_into_a_missing_folder_fails_cleanly(tmp_path, complete_data) -> 
     assert result.returncode == 1
     assert "Không xuất được" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_gui_starts_shows_its_window_and_loads_the_drafts(tmp_path) -> None:
+    result = run(env={"VISTA_DESKTOP_SMOKE": "1", "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["window-shown", "drafts-loaded"]
+
+
+def test_the_gui_explains_when_there_is_no_display() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "vista_desktop"], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 1
+    assert "Không khởi động được giao diện" in result.stderr

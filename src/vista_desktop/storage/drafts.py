@@ -13,9 +13,9 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from vista_desktop.storage.models import DraftRow, RevisionRow
+from vista_desktop.storage.status import STATUS_COMPLETE, STATUS_DRAFT
 
-STATUS_DRAFT = "draft"
-STATUS_COMPLETE = "complete"
+__all__ = ["STATUS_COMPLETE", "STATUS_DRAFT", "DraftNotFoundError", "DraftRecord", "DraftRepository", "DraftSummary"]
 
 
 class DraftNotFoundError(LookupError):

@@ -7,16 +7,21 @@ import os
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vista_desktop import i18n
 from vista_desktop.logging_setup import configure_logging
 from vista_desktop.resources import resource_path
-from vista_desktop.services.drafts import DraftService
 from vista_desktop.settings import load_settings, save_settings
 from vista_desktop.ui.main_window import MainWindow
+from vista_desktop.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from vista_desktop.services.drafts import DraftService
 
 log = logging.getLogger(__name__)
 UI_FONTS = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
@@ -44,17 +49,38 @@ def install_crash_handler() -> None:
     sys.excepthook = handler
 
 
-class Application:
+def _open_service() -> DraftService:
+    from vista_desktop.services.drafts import DraftService
+
+    return DraftService.open_default()
+
+
+class Application(QObject):
     """Owns the main window; a language change rebuilds it, since every label is translated at creation."""
 
-    def __init__(self, service: DraftService) -> None:
+    service_loaded = Signal()
+
+    def __init__(self, service: DraftService | None = None) -> None:
+        super().__init__()
         self.service = service
         self.window = self._make_window()
 
     def _make_window(self) -> MainWindow:
         window = MainWindow(self.service)
+        if self.service is None:
+            # SQLAlchemy and the database load on a worker while the window is already on screen.
+            run_in_background(_open_service, self._service_ready, self._service_failed)
         window.language_change_requested.connect(self.change_language)
         return window
+
+    def _service_ready(self, service: DraftService) -> None:
+        self.service = service
+        self.window.set_service(service)
+        self.service_loaded.emit()
+
+    def _service_failed(self, exc: Exception) -> None:
+        QMessageBox.critical(self.window, i18n.tr("ui.error.title"), i18n.tr("ui.drafts.open_failed", reason=str(exc)))
+        self.service_loaded.emit()
 
     def change_language(self, language: str) -> None:
         save_settings(load_settings().with_language(language))
@@ -80,6 +106,10 @@ def run_gui() -> int:
     app.setOrganizationName("VISTA")
     load_fonts(app)
     install_crash_handler()
-    controller = Application(DraftService.open_default())
+    controller = Application()
     controller.window.show()
+    if os.environ.get("VISTA_DESKTOP_SMOKE"):
+        # Smoke runs (bench/, the frozen bundle's check): report the shown window, then the loaded drafts, quit.
+        QTimer.singleShot(0, lambda: print("window-shown", flush=True))  # noqa: T201
+        controller.service_loaded.connect(lambda: (print("drafts-loaded", flush=True), app.quit()))  # noqa: T201
     return app.exec()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from vista_desktop.forms.loader import UnknownFormError, get_definition
 from vista_desktop.i18n import tr
-from vista_desktop.storage.drafts import DraftSummary
+
+if TYPE_CHECKING:
+    from vista_desktop.storage.drafts import DraftSummary
 
 COLUMNS = ("ui.drafts.col.form", "ui.drafts.col.title", "ui.drafts.col.status", "ui.drafts.col.saved")
 

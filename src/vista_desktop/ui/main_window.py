@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -22,14 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from vista_desktop.forms.loader import get_definition, latest_definitions
-from vista_desktop.forms.migration import migrate
 from vista_desktop.i18n import current_language, tr
-from vista_desktop.services.drafts import DraftFileError, DraftService
 from vista_desktop.settings import LANGUAGES
-from vista_desktop.storage.drafts import DraftSummary
 from vista_desktop.ui.drafts_model import DraftsModel
 from vista_desktop.ui.wizard import FormWizard
 from vista_desktop.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from vista_desktop.services.drafts import DraftService
+    from vista_desktop.storage.drafts import DraftSummary
 
 log = logging.getLogger(__name__)
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
@@ -38,9 +40,9 @@ Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 class MainWindow(QMainWindow):
     language_change_requested = Signal(str)
 
-    def __init__(self, service: DraftService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: DraftService | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self._service = service
         self.wizards: dict[str, FormWizard] = {}
         self.setObjectName("main-window")
         self.setWindowTitle(tr("ui.app.title"))
@@ -49,6 +51,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.table)
         self._actions()
         self.resize(1000, 620)
+        if service is not None:
+            self.refresh()
+        else:
+            self.statusBar().showMessage(tr("ui.drafts.loading"))
+
+    @property
+    def service(self) -> DraftService:
+        """The drafts, opened on first use: the window shows before SQLAlchemy and the database load."""
+        if self._service is None:
+            from vista_desktop.services.drafts import DraftService
+
+            self._service = DraftService.open_default()
+        return self._service
+
+    def set_service(self, service: DraftService) -> None:
+        self._service = service
         self.refresh()
 
     def _table(self) -> QTableView:
@@ -174,6 +192,8 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return True  # edit it in its own version
+        from vista_desktop.forms.migration import migrate
+
         record = self.service.get(summary.id)
         result = migrate(get_definition(record.form_id, record.form_version), newest, record.data)
         self.service.repository.set_version(record.id, newest.version, result.data)
@@ -249,6 +269,8 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, tr("ui.action.import_json"), "", tr("ui.filter.json"))
         if not path:
             return
+        from vista_desktop.services.drafts import DraftFileError
+
         try:
             self.service.import_file(Path(path))
         except DraftFileError as exc:

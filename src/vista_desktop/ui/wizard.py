@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -24,11 +24,14 @@ from vista_desktop.forms.data import value_of
 from vista_desktop.forms.model import Field, Section
 from vista_desktop.forms.validation import Problem, is_valid
 from vista_desktop.i18n import current_language, tr
-from vista_desktop.services.drafts import DraftSession
-from vista_desktop.storage.drafts import STATUS_COMPLETE, SaveReceipt
+from vista_desktop.storage.status import STATUS_COMPLETE
 from vista_desktop.ui.field_widgets import FieldWidget, create_field_widget
 from vista_desktop.ui.mnemonics import MnemonicAllocator
 from vista_desktop.ui.table_editor import TableField
+
+if TYPE_CHECKING:
+    from vista_desktop.services.drafts import DraftSession
+    from vista_desktop.storage.drafts import SaveReceipt
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5300;"

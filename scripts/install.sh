@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what VISTA Desktop needs into .venv; as root on Debian/Ubuntu also the system libraries.
+# Usage: scripts/install.sh [app|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-app}"
+
+system_packages=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libglib2.0-0
+                 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0
+                 libxcb-image0 libxcb-shape0)
+if [ "$mode" = test ]; then
+  # poppler: pdftotext/pdffonts; LibreOffice: proves a DOCX opens.
+  system_packages+=(poppler-utils libreoffice-writer-nogui)
+fi
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  missing=()
+  for package in "${system_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$mode" = test ]; then
+  .venv/bin/python -m pip install -q -e '.[test]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
