@@ -128,6 +128,8 @@ def test_the_gui_starts_shows_its_window_and_loads_the_drafts(tmp_path) -> None:
 
 def test_the_gui_explains_when_there_is_no_display() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run([sys.executable, "-m", "vista_desktop"], capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "vista_desktop"], capture_output=True, text=True, timeout=60, env=env
+    )
     assert result.returncode == 1
     assert "Không khởi động được giao diện" in result.stderr
