@@ -232,3 +232,39 @@ def test_screenshot_of_the_wizard(qtbot, window, complete_data, tmp_path: Path) 
     assert wizard.grab().save(str(shot))
     assert shot.stat().st_size > 10_000
     wizard.close()
+
+
+def test_tab_order_follows_the_form(window) -> None:
+    wizard = window.new_draft("mau-01")
+    for page in wizard.section_pages:
+        focusable = [row.widget.focus_widget() for row in page.rows.values()]
+        wanted = [w for w in focusable if w.focusPolicy() != Qt.FocusPolicy.NoFocus]
+        seen = []
+        widget = wanted[0]
+        for _ in range(500):
+            if widget in wanted and widget not in seen:
+                seen.append(widget)
+            widget = widget.nextInFocusChain()
+        assert seen == wanted, page.section.id
+    wizard.close()
+
+
+def test_enter_moves_to_the_next_page_and_escape_closes(qtbot, window, service, complete_data) -> None:
+    wizard = window.new_draft("mau-01")
+    fill_page(wizard.section_pages[0], complete_data)
+    code = wizard.section_pages[0].rows["task.code"].widget.edit
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    assert wizard.currentId() == 1
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
+    assert service.get(wizard.session.draft_id).data["task"]["code"] == complete_data["task"]["code"]
+
+
+def test_enter_on_a_draft_opens_it(qtbot, window, service) -> None:
+    service.create("mau-01", {"task": {"title": "Đề tài mở bằng phím Enter"}})
+    window.refresh()
+    window.table.selectRow(0)
+    window.table.setCurrentIndex(window.model.index(0, 1))
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert len(window.wizards) == 1
+    next(iter(window.wizards.values())).close()

@@ -76,3 +76,19 @@ def test_set_path_creates_and_prunes() -> None:
     assert get_path(data, "task.budget.total_vnd") == 5
     set_path(data, "task.budget.total_vnd", None)
     assert data == {}
+
+
+def test_choices_are_matched_ignoring_case_and_in_english(mau01) -> None:
+    out = normalise_data(mau01, {"pi": {"gender": "nữ"}, "task": {"level": "national", "type": "Khác"}})
+    assert out["pi"]["gender"] == "Nữ"
+    assert out["task"]["level"] == "Quốc gia"
+    assert normalise_data(mau01, {"pi": {"gender": "khác"}})["pi"]["gender"] == "khác"  # kept, then reported
+
+
+def test_a_citizen_id_given_as_a_number_is_kept_and_reported(mau01) -> None:
+    from vista_desktop.forms.validation import validate
+
+    data = normalise_data(mau01, {"pi": {"citizen_id": 79185012345}})  # the leading zero is lost in a number
+    assert data["pi"]["citizen_id"] == "79185012345"
+    codes = {(p.field_id, p.code) for p in validate(mau01, data)}
+    assert ("pi.citizen_id", "citizen_id.format") in codes

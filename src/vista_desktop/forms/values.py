@@ -156,6 +156,17 @@ def parse_input(field: Field, text: str) -> Any:
         return parse_month(text)
     if field.type in (FieldType.CITIZEN_ID, FieldType.TAX_CODE):
         return re.sub(r"\s", "", text)
+    if field.type is FieldType.CHOICE:
+        return match_choice(field, text)
+    return text
+
+
+def match_choice(field: Field, text: str) -> str:
+    """The choice `text` names, ignoring case and accepting the English label; `text` itself when none does."""
+    wanted = text.casefold()
+    for choice in field.choices:
+        if wanted in (choice.value.casefold(), choice.label.en.casefold()):
+            return choice.value
     return text
 
 
@@ -174,6 +185,8 @@ def coerce_stored(field: Field, value: Any) -> Any:
             return value
     if field.type is FieldType.DATE and isinstance(value, date):
         return value.isoformat()
+    if field.type in (FieldType.CITIZEN_ID, FieldType.TAX_CODE, FieldType.PHONE) and isinstance(value, int):
+        return str(value)  # a number in a JSON file or spreadsheet: validation then explains a lost leading zero
     if field.type in NUMBER_TYPES and isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column in (0, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Enter or a double click on a row (the platform decides which activates) opens the draft.
+        table.activated.connect(lambda index: self.open_draft(self.model.draft_at(index.row())))
         table.doubleClicked.connect(lambda index: self.open_draft(self.model.draft_at(index.row())))
         return table
 
@@ -104,7 +106,7 @@ class MainWindow(QMainWindow):
             action = new_menu.addAction(definition.short_title.text_current())
             action.setObjectName(f"new:{definition.form_id}")
             action.triggered.connect(lambda _=False, f=definition.form_id: self.new_draft(f))
-        self.open_action = self._action("ui.action.open", lambda: self.open_draft(self.selected()), "Return")
+        self.open_action = self._action("ui.action.open", lambda: self.open_draft(self.selected()), "Ctrl+O")
         self.duplicate_action = self._action("ui.action.duplicate", self.duplicate_selected, "Ctrl+D")
         self.delete_action = self._action("ui.action.delete", self.delete_selected, QKeySequence.StandardKey.Delete)
         self.export_action = self._action("ui.action.export_documents", self.export_selected, "Ctrl+E")

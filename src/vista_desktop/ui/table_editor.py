@@ -165,6 +165,9 @@ class TableField(FieldWidget):
         self.grid.setCurrentCell(target, max(self.grid.currentColumn(), 0))
         self._emit()
 
+    def focus_widget(self) -> QWidget:
+        return self.grid
+
     def show_cell_problems(self, problems: dict[tuple[int, str], str]) -> None:
         """Tint the cells that have problems and explain them in their tooltip; rows counted from 1."""
         self.grid.blockSignals(True)
