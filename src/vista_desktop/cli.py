@@ -82,7 +82,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     errors = [p for p in validate(definition, data) if not p.warning]
     if errors:
         _error(i18n.tr("cli.invalid_draft", count=len(errors)))
-    target = Path(args.pdf)
+    targets = ", ".join(filter(None, (args.pdf, args.docx)))
     try:
         render(
             definition,
@@ -92,7 +92,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
             i18n.current_language(),
         )
     except OSError as exc:
-        _error(i18n.tr("cli.render_failed", path=str(target), reason=exc.strerror or str(exc)))
+        reason = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
+        _error(i18n.tr("cli.render_failed", path=targets, reason=reason))
         return EXIT_INVALID
     for out in filter(None, (args.pdf, args.docx)):
         print(i18n.tr("cli.rendered", path=out))
