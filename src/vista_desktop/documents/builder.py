@@ -53,7 +53,7 @@ def _record_blocks(field: Field, rows: list[Any], number: str, lang: str) -> lis
             for c in field.columns
             if row.get(c.id) is not None
         ]
-        blocks.append(KeyValue(f"{number[:-1]}{i}.", f"{label} ({i})", "; ".join(parts)))
+        blocks.append(KeyValue(f"{number}{i}.", f"{label} ({i})", "; ".join(parts)))
     return blocks
 
 

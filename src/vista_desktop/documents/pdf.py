@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     HRFlowable,
     KeepTogether,
@@ -159,6 +160,7 @@ def _styles() -> dict[str, Any]:
         ),
         "date_line": ParagraphStyle("date_line", parent=base, alignment=TA_CENTER),
         "form_number": ParagraphStyle("form_number", parent=base, fontSize=11, alignment=TA_RIGHT, spaceAfter=2),
+        "table_caption": ParagraphStyle("table_caption", parent=base, alignment=TA_LEFT),
         "caption": ParagraphStyle("caption", parent=base, alignment=TA_LEFT, keepWithNext=1),
     }
 
@@ -281,7 +283,8 @@ def _table(block: TableBlock, width: float) -> list[Any]:
             ]
         )
     )
-    return [_p(f"{block.number} {block.caption}:", "caption"), table]
+    # Room for the caption, the header row and a first row, else a new page; the table itself splits freely.
+    return [CondPageBreak(35 * MM), _p(f"{block.number} {block.caption}:", "table_caption"), table]
 
 
 def _key_value(block: KeyValue) -> list[Any]:
