@@ -25,7 +25,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    HRFlowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -96,73 +95,39 @@ def _font(style: str = "regular") -> str:
 
 @cache
 def _styles() -> dict[str, Any]:
-
     base = ParagraphStyle(
-        "body",
-        fontName=_font(),
-        fontSize=BODY_SIZE,
-        leading=BODY_SIZE * 1.3,
-        alignment=TA_JUSTIFY,
-        spaceAfter=3,
+        "body", fontName=_font(), fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3, alignment=TA_JUSTIFY, spaceAfter=3
     )
-    return {
-        "body": base,
-        "kv": ParagraphStyle("kv", parent=base, alignment=TA_LEFT, leftIndent=0),
-        "long": ParagraphStyle("long", parent=base, firstLineIndent=10 * MM),
-        "heading": ParagraphStyle(
-            "heading",
-            parent=base,
-            fontName=_font("bold"),
-            spaceBefore=8,
-            spaceAfter=4,
-            alignment=TA_LEFT,
-            keepWithNext=1,
-        ),
-        "title": ParagraphStyle(
-            "title",
-            parent=base,
-            fontName=_font("bold"),
-            fontSize=14,
-            leading=18,
-            alignment=TA_CENTER,
-            spaceBefore=14,
-            spaceAfter=4,
-        ),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontName=_font("italic"), alignment=TA_CENTER),
-        "recipient": ParagraphStyle("recipient", parent=base, alignment=TA_CENTER, spaceBefore=6, spaceAfter=10),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=11, leading=13.5, alignment=TA_LEFT, spaceAfter=0),
-        "cell_head": ParagraphStyle(
-            "cell_head",
-            parent=base,
-            fontName=_font("bold"),
-            fontSize=11,
-            leading=13.5,
-            alignment=TA_CENTER,
-            spaceAfter=0,
-        ),
-        "issuer_superior": ParagraphStyle(
-            "issuer_superior", parent=base, fontSize=12, leading=14.5, alignment=TA_CENTER, spaceAfter=0
-        ),
-        "issuer": ParagraphStyle(
-            "issuer", parent=base, fontName=_font("bold"), fontSize=12, leading=14.5, alignment=TA_CENTER, spaceAfter=0
-        ),
-        "national_title": ParagraphStyle(
-            "national_title",
-            parent=base,
-            fontName=_font("bold"),
-            fontSize=12,
-            leading=14.5,
-            alignment=TA_CENTER,
-            spaceAfter=0,
-        ),
-        "motto": ParagraphStyle(
-            "motto", parent=base, fontName=_font("bold"), fontSize=13, leading=15.5, alignment=TA_CENTER, spaceAfter=0
-        ),
-        "date_line": ParagraphStyle("date_line", parent=base, alignment=TA_CENTER),
-        "form_number": ParagraphStyle("form_number", parent=base, fontSize=11, alignment=TA_RIGHT, spaceAfter=2),
-        "table_caption": ParagraphStyle("table_caption", parent=base, alignment=TA_LEFT),
-        "caption": ParagraphStyle("caption", parent=base, alignment=TA_LEFT, keepWithNext=1),
+    bold, italic = _font("bold"), _font("italic")
+    small = {"fontSize": 12, "leading": 14.5, "alignment": TA_CENTER, "spaceAfter": 0}
+    cell = {"fontSize": 11, "leading": 13.5, "spaceAfter": 0}
+    specs: dict[str, dict[str, Any]] = {
+        "kv": {"alignment": TA_LEFT},
+        "long": {"firstLineIndent": 10 * MM},
+        "heading": {"fontName": bold, "spaceBefore": 8, "spaceAfter": 4, "alignment": TA_LEFT, "keepWithNext": 1},
+        "title": {
+            "fontName": bold,
+            "fontSize": 14,
+            "leading": 18,
+            "alignment": TA_CENTER,
+            "spaceBefore": 14,
+            "spaceAfter": 4,
+        },
+        "subtitle": {"fontName": italic, "alignment": TA_CENTER},
+        "recipient": {"alignment": TA_CENTER, "spaceBefore": 6, "spaceAfter": 10},
+        "cell": {**cell, "alignment": TA_LEFT},
+        "cell_head": {**cell, "fontName": bold, "alignment": TA_CENTER},
+        "issuer_superior": small,
+        "issuer": {**small, "fontName": bold},
+        "national_title": {**small, "fontName": bold},
+        "motto": {**small, "fontName": bold, "fontSize": 13, "leading": 15.5},
+        "date_line": {"alignment": TA_CENTER},
+        "form_number": {"fontSize": 11, "alignment": TA_RIGHT, "spaceAfter": 2},
+        "table_caption": {"alignment": TA_LEFT},
+        "caption": {"alignment": TA_LEFT, "keepWithNext": 1},
     }
+    styles = {name: ParagraphStyle(name, parent=base, **spec) for name, spec in specs.items()}
+    return {"body": base, **styles}
 
 
 def _p(text: str, style: str) -> Any:
@@ -207,8 +172,26 @@ def _header(header: Header, width: float) -> list[Any]:
     return story
 
 
+class CenteredRule(Flowable):  # type: ignore[misc]
+    """A short solid rule centred in the space it is given (HRFlowable keeps left in a table cell)."""
+
+    def __init__(self, length: float) -> None:
+        super().__init__()
+        self.length = length
+        self.avail = length
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.avail = avail_w
+        return avail_w, 3
+
+    def draw(self) -> None:
+        start = (self.avail - self.length) / 2
+        self.canv.setLineWidth(0.6)
+        self.canv.line(start, 1.5, start + self.length, 1.5)
+
+
 def _rule(width: float) -> Any:
-    return HRFlowable(width=width, thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=0, hAlign="CENTER")
+    return CenteredRule(width)
 
 
 class SignatureRowFlowable(Flowable):  # type: ignore[misc]
