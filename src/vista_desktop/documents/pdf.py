@@ -161,6 +161,7 @@ def _header(header: Header, width: float) -> list[Any]:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 8),  # a gap between the issuer and the national title
                 ("FONTNAME", (0, 0), (-1, -1), _font()),
             ]
         )
