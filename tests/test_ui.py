@@ -268,3 +268,16 @@ def test_enter_on_a_draft_opens_it(qtbot, window, service) -> None:
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     assert len(window.wizards) == 1
     next(iter(window.wizards.values())).close()
+
+
+def test_table_cell_problems_name_the_row_and_column(qtbot, window) -> None:
+    wizard = window.new_draft("mau-01")
+    team = next(p for p in wizard.section_pages if p.section.id == "team")
+    table = team.rows["members"].widget
+    table.add_row()  # an empty row: its required cells are reported
+    team.show_all = True
+    team.show_problems(wizard.session.section_problems("team"))
+    text = wizard.findChild(QLabel, "message:members").text()
+    assert "Dòng 1, cột Họ và tên: Chưa nhập" in text
+    assert table.grid.item(0, 0).toolTip() == "Chưa nhập: mục này là bắt buộc."
+    wizard.close()

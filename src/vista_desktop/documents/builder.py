@@ -19,6 +19,7 @@ from vista_desktop.documents.model import (
 from vista_desktop.forms.data import Data, get_path, value_of
 from vista_desktop.forms.model import Field, FieldType, FormDefinition
 from vista_desktop.forms.values import display, nfc, vietnamese_date_line
+from vista_desktop.i18n import tr
 
 LONG_TYPES = frozenset({FieldType.LONG_TEXT})
 # Relative column widths by type, so that names and long text get the room and numbers stay narrow.
@@ -63,7 +64,7 @@ def _field_blocks(definition: FormDefinition, data: Data, field: Field, number: 
         rows = [r for r in get_path(data, field.id) or [] if isinstance(r, dict)]
         if len(field.columns) > MAX_TABLE_COLUMNS:
             return _record_blocks(field, rows, number, lang)
-        headers = ("STT" if lang == "vi" else "No.", *tuple(c.label.text(lang) for c in field.columns))
+        headers = (tr("doc.table.number", lang), *tuple(c.label.text(lang) for c in field.columns))
         body = tuple(
             (str(i), *tuple(_text(display(c, row.get(c.id))) for c in field.columns))
             for i, row in enumerate(rows, start=1)

@@ -137,7 +137,7 @@ class SectionPage(QWizardPage):
             row.message.hide()
             row.message.clear()
             return
-        lines = [_describe(p) for p in problems]
+        lines = [_describe(p, row.widget.field) for p in problems]
         row.message.setText("\n".join(lines))
         row.message.setStyleSheet(WARNING_STYLE if all(p.warning for p in problems) else ERROR_STYLE)
         row.message.show()
@@ -146,13 +146,14 @@ class SectionPage(QWizardPage):
         return self.form_wizard.validate_page(self)
 
 
-def _describe(problem: Problem) -> str:
-    """'Dòng 2 – Họ và tên: …' for table cells, the message alone for plain fields."""
+def _describe(problem: Problem, table: Field) -> str:
+    """'Dòng 2, cột Họ và tên: …' for table cells, the message alone for plain fields."""
     _, _, rest = problem.field_id.partition("[")
     if not rest:
         return problem.message()
     row, _, column = rest.partition("].")
-    return tr("ui.table.cell_problem", row=row, column=column, message=problem.message())
+    label = table.column(column).label.text_current() if table.is_table else column
+    return tr("ui.table.cell_problem", row=row, column=label, message=problem.message())
 
 
 def _cell_problems(problems: list[Problem]) -> dict[tuple[int, str], str]:
