@@ -125,3 +125,18 @@ def test_close_waits_for_the_last_change(service) -> None:
     session.close()
     assert time.monotonic() - started < 30
     assert service.get(record.id).data["objectives"] == "Mục tiêu cuối cùng"
+
+
+def test_a_failing_listener_does_not_stop_saving() -> None:
+    recorder = Recorder()
+
+    def broken(_receipt: SaveReceipt) -> None:
+        raise RuntimeError("widget already deleted")
+
+    saver = Autosaver(recorder, delay=0.01, on_saved=broken)
+    saver.schedule({"n": 1})
+    saver.flush()
+    saver.schedule({"n": 2})
+    saver.flush()
+    saver.close()
+    assert recorder.saved == [{"n": 1}, {"n": 2}]

@@ -110,13 +110,21 @@ class Autosaver:
                         self._pending = data
                     self._due = time.monotonic() + self._retry_delay
                     self._saving = False
-                if self._on_error:
-                    self._on_error(exc)
+                self._notify(self._on_error, exc)
                 continue
             with self._cond:
                 self._saving = False
                 self._last_receipt = receipt
                 self._saved_generation = max(self._saved_generation, generation)
                 self._cond.notify_all()
-            if self._on_saved:
-                self._on_saved(receipt)
+            self._notify(self._on_saved, receipt)
+
+    @staticmethod
+    def _notify(callback: Callable[[Any], None] | None, value: Any) -> None:
+        # A failing listener must not stop the saving thread: the data matters more than the indicator.
+        if callback is None:
+            return
+        try:
+            callback(value)
+        except Exception:
+            log.exception("autosave listener failed")

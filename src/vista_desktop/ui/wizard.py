@@ -305,6 +305,7 @@ class FormWizard(QWizard):
         if self.session.dirty:
             return  # newer changes are still on their way to the disk
         local = receipt.saved_at.astimezone().strftime("%H:%M:%S")
+        self.save_state.setStyleSheet("")
         self.save_state.setText(tr("ui.autosave.saved", time=local))
 
     def _save_failed(self, exc: Exception) -> None:
