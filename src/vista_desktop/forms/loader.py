@@ -26,6 +26,8 @@ from vista_desktop.forms.model import (
 )
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+# libyaml's loader parses the definitions about ten times faster than the pure-Python one (start-up time).
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DefinitionError(ValueError):
@@ -86,7 +88,7 @@ def _field(raw: dict[str, Any], where: str) -> Field:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise DefinitionError(f"{path.name}: {exc}") from exc
 

@@ -26,12 +26,12 @@ from vista_desktop.forms.loader import get_definition, latest_definitions
 from vista_desktop.i18n import current_language, tr
 from vista_desktop.settings import LANGUAGES
 from vista_desktop.ui.drafts_model import DraftsModel
-from vista_desktop.ui.wizard import FormWizard
 from vista_desktop.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftService
     from vista_desktop.storage.drafts import DraftSummary
+    from vista_desktop.ui.wizard import FormWizard
 
 log = logging.getLogger(__name__)
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
@@ -206,6 +206,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _open_wizard(self, draft_id: str) -> FormWizard:
+        from vista_desktop.ui.wizard import FormWizard  # loaded with the first draft opened, not at start-up
+
         wizard = FormWizard(self.service.edit(draft_id))
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.closed.connect(self._wizard_closed)
