@@ -123,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--pdf", required=True)
     render.add_argument("--docx")
     render.set_defaults(handler=_cmd_render)
+
+    from vista_desktop.cli_signing import add_commands
+
+    add_commands(sub)
     return parser
 
 
