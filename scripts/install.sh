@@ -9,8 +9,9 @@ system_packages=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 
                  libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0
                  libxcb-image0 libxcb-shape0)
 if [ "$mode" = test ]; then
-  # poppler: pdftotext/pdffonts; LibreOffice: proves a DOCX opens.
-  system_packages+=(poppler-utils libreoffice-writer-nogui)
+  # poppler: pdftotext/pdffonts/pdfsig; LibreOffice: proves a DOCX opens; SoftHSM2 + OpenSC: a real PKCS#11
+  # token; NSS tools: a trust database for pdfsig.
+  system_packages+=(poppler-utils libreoffice-writer-nogui softhsm2 opensc libnss3-tools)
 fi
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

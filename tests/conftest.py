@@ -47,3 +47,33 @@ def service():  # type: ignore[no-untyped-def]
     from vista_desktop.services.drafts import DraftService
 
     return DraftService.open_default()
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):  # type: ignore[no-untyped-def]
+    from .pki import make_pki
+
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def softhsm_conf(tmp_path_factory, pki):  # type: ignore[no-untyped-def]
+    """A real SoftHSM2 token, made once per test session."""
+    import shutil
+
+    if shutil.which("softhsm2-util") is None or shutil.which("pkcs11-tool") is None:
+        pytest.fail("softhsm2 and opensc must be installed (scripts/install.sh test installs them)")
+    from .pki import make_token
+
+    conf = make_token(tmp_path_factory.mktemp("softhsm"), pki)
+    os.environ["SOFTHSM2_CONF"] = str(conf)  # the module reads it when first loaded, once per process
+    return conf
+
+
+@pytest.fixture
+def trust_test_root(pki):  # type: ignore[no-untyped-def]
+    """The test root installed in the app's own trust store, as a user would add a CA's root."""
+    from vista_desktop.signing.trust import install_user_certificate
+
+    install_user_certificate(pki.root_pem)
+    return pki.root_pem

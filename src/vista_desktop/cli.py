@@ -72,8 +72,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from vista_desktop.documents.render import render
     from vista_desktop.forms.validation import validate
+    from vista_desktop.services.documents import render_documents
 
     loaded = _load(args.form, Path(args.data))
     if loaded is None:
@@ -84,7 +84,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         _error(i18n.tr("cli.invalid_draft", count=len(errors)))
     targets = ", ".join(filter(None, (args.pdf, args.docx)))
     try:
-        render(
+        render_documents(
             definition,
             data,
             Path(args.pdf),

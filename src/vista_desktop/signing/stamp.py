@@ -3,7 +3,9 @@ signer, organisation, and the signing time with date, time and time zone."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +25,32 @@ def stamp_time(moment: datetime) -> str:
     return local.strftime("%d/%m/%Y %H:%M:%S ") + f"{offset[:3]}:{offset[3:]}"
 
 
+@cache
+def _font_bytes() -> bytes:
+    return resource_path(*STAMP_FONT).read_bytes()
+
+
+def _font_factory() -> Any:
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class InMemoryFontFactory(GlyphAccumulatorFactory):
+        """pyHanko's factory opens the font file and never closes it; this one reads it from memory."""
+
+        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> Any:
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(
+                writer=writer, font_handle=io.BytesIO(_font_bytes()), font_size=self.font_size, obj_stream=obj_stream
+            )
+
+    return InMemoryFontFactory(str(resource_path(*STAMP_FONT)), font_size=FONT_SIZE)
+
+
 def stamp_style(seal_image: Path | None = None, with_org: bool = True) -> Any:
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
-    font = GlyphAccumulatorFactory(str(resource_path(*STAMP_FONT)), font_size=FONT_SIZE)
+    font = _font_factory()
     kwargs: dict[str, Any] = {}
     if seal_image is not None:
         from pyhanko.pdf_utils.images import PdfImage

@@ -80,6 +80,7 @@ LINUX_DIRS = (
 
 # Token flags worth reading before asking for a PIN (PKCS#11 CK_TOKEN_INFO.flags).
 FLAG_LOGIN_REQUIRED = 0x4
+FLAG_TOKEN_INITIALIZED = 0x400
 FLAG_PROTECTED_AUTHENTICATION_PATH = 0x100
 FLAG_USER_PIN_COUNT_LOW = 0x10000
 FLAG_USER_PIN_FINAL_TRY = 0x20000
@@ -187,11 +188,24 @@ def _token_certificates(token: Any) -> tuple[TokenCertificate, ...]:
     return tuple(found)
 
 
-def list_tokens(module: str | Path) -> list[TokenInfo]:
+def _present_tokens(module: str | Path) -> Iterator[Any]:
+    """Tokens in the module's slots; a slot whose token cannot be read (uninitialised, unrecognised) is skipped."""
+    import pkcs11
+
     lib = load_module(module)
-    tokens: list[TokenInfo] = []
     for slot in lib.get_slots(token_present=True):
-        token = slot.get_token()
+        try:
+            token = slot.get_token()
+        except pkcs11.exceptions.PKCS11Error as exc:
+            log.info("skipping slot %s: %s", slot.slot_id, type(exc).__name__)
+            continue
+        if int(token.flags) & FLAG_TOKEN_INITIALIZED:
+            yield token
+
+
+def list_tokens(module: str | Path) -> list[TokenInfo]:
+    tokens: list[TokenInfo] = []
+    for token in _present_tokens(module):
         tokens.append(
             TokenInfo(
                 module=str(module),
@@ -207,9 +221,7 @@ def list_tokens(module: str | Path) -> list[TokenInfo]:
 
 def find_token(module: str | Path, label: str | None = None, serial: str | None = None) -> Any:
     """The token by label or serial (slot numbers are not stable); TokenError when it is not plugged in."""
-    lib = load_module(module)
-    for slot in lib.get_slots(token_present=True):
-        token = slot.get_token()
+    for token in _present_tokens(module):
         if (label is None or _text(token.label) == label) and (serial is None or _text(token.serial) == serial):
             return token
     raise TokenError("sign.token_absent", label=label or serial or "")

@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def export_documents(self, draft_id: str, pdf: Path) -> None:
         """Render the PDF and a DOCX beside it, off the GUI thread."""
-        from vista_desktop.documents.render import render
+        from vista_desktop.services.documents import render_documents
 
         pdf = pdf.with_suffix(".pdf")
         record = self.service.get(draft_id)
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
         language = current_language()
         self.statusBar().showMessage(tr("ui.export.running"))
         run_in_background(
-            lambda: render(definition, record.data, pdf, pdf.with_suffix(".docx"), language),
+            lambda: render_documents(definition, record.data, pdf, pdf.with_suffix(".docx"), language),
             lambda _result: self.statusBar().showMessage(tr("ui.export.done", path=str(pdf))),
             lambda exc: self._show_error(tr("ui.export.failed", reason=str(exc))),
         )
