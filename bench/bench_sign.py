@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ def write_big_pdf(path: Path, payload_mib: int) -> None:
     """A valid one-page PDF carrying a large stream (as a scanned report would)."""
     offsets: list[int] = []
     with path.open("wb") as fh:
+
         def obj(body: bytes) -> None:
             offsets.append(fh.tell())
             fh.write(body)
@@ -49,8 +49,8 @@ def write_big_pdf(path: Path, payload_mib: int) -> None:
 
 
 def make_dossier(folder: Path, total_mib: int) -> list[Path]:
-    from vista_desktop.services.documents import render_documents
     from vista_desktop.forms.loader import get_definition
+    from vista_desktop.services.documents import render_documents
 
     data = json.loads((ROOT / "tests" / "data" / "mau01_complete.json").read_text(encoding="utf-8"))["data"]
     render_documents(get_definition("mau-01"), data, folder / "mau-01.pdf")
@@ -109,8 +109,13 @@ def main() -> None:
         baseline = time.perf_counter() - started
         env = {**os.environ, "VISTA_DESKTOP_DATA_DIR": str(work / "profile")}
         # Python's start-up is not part of the work: the child times itself and reports its peak memory.
-        result = subprocess.run([sys.executable, "-c", SIGN_SCRIPT, str(dossier), str(pki["org"].p12),
-                                 str(pki.root_pem), str(ROOT)], check=True, capture_output=True, text=True, env=env)
+        result = subprocess.run(
+            [sys.executable, "-c", SIGN_SCRIPT, str(dossier), str(pki["org"].p12), str(pki.root_pem), str(ROOT)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         elapsed, peak_kib = result.stdout.split()
     seconds = float(elapsed)
     print(f"dossier: {len(files)} files, {size / MIB:.0f} MiB")

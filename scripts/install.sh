@@ -10,8 +10,8 @@ system_packages=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 
                  libxcb-image0 libxcb-shape0)
 if [ "$mode" = test ]; then
   # poppler: pdftotext/pdffonts/pdfsig; LibreOffice: proves a DOCX opens; SoftHSM2 + OpenSC: a real PKCS#11
-  # token; NSS tools: a trust database for pdfsig.
-  system_packages+=(poppler-utils libreoffice-writer-nogui softhsm2 opensc libnss3-tools)
+  # token; NSS tools: a trust database for pdfsig; gcc + p11-kit headers: the fault-injecting PKCS#11 shim.
+  system_packages+=(poppler-utils libreoffice-writer-nogui softhsm2 opensc libnss3-tools gcc libp11-kit-dev)
 fi
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

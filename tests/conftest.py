@@ -77,3 +77,29 @@ def trust_test_root(pki):  # type: ignore[no-untyped-def]
 
     install_user_certificate(pki.root_pem)
     return pki.root_pem
+
+
+@pytest.fixture(scope="session")
+def p11shim(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The fault-injecting PKCS#11 shim (tests/p11shim/p11shim.c), compiled for this session."""
+    import subprocess
+
+    source = Path(__file__).parent / "p11shim" / "p11shim.c"
+    library = tmp_path_factory.mktemp("p11shim") / "libvista-p11shim.so"
+    subprocess.run(
+        [
+            "gcc",
+            "-shared",
+            "-fPIC",
+            "-O2",
+            "-Wall",
+            "-I/usr/include/p11-kit-1",
+            "-o",
+            str(library),
+            str(source),
+            "-ldl",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return library
