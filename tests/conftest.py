@@ -56,9 +56,10 @@ def pki(tmp_path_factory):  # type: ignore[no-untyped-def]
     return make_pki(tmp_path_factory.mktemp("pki"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def softhsm_conf(tmp_path_factory, pki):  # type: ignore[no-untyped-def]
-    """A real SoftHSM2 token, made once per test session."""
+    """A real SoftHSM2 token, made once per test session before any test can load the module: a PKCS#11
+    module is loaded once per process, and SoftHSM2 reads its configuration then."""
     import shutil
 
     if shutil.which("softhsm2-util") is None or shutil.which("pkcs11-tool") is None:

@@ -107,3 +107,27 @@ def test_list_is_newest_first(repo) -> None:
     repo.save(a.id, {"n": 1}, "A", "s")
     assert [d.title for d in repo.list()] == ["A", "B"]
     assert b.id in {d.id for d in repo.list()}
+
+
+def test_upgrading_an_older_database_keeps_its_drafts(isolated_profile) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from vista_desktop.storage.database import make_engine
+
+    path = database_path()
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001_initial")
+        connection.exec_driver_sql(
+            "INSERT INTO drafts VALUES ('d1', 'mau-01', '2023', 'Đề tài cũ', 'draft', '{}', 0,"
+            " '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+        )
+    engine.dispose()
+    repo = DraftRepository(open_database(path))
+    assert repo.get("d1").title == "Đề tài cũ"
+    repo.record_document("d1", "form_pdf", "/tmp/x.pdf", 3, 1)
+    assert repo.documents("d1")["d1"][0].fields_signed == 1

@@ -179,10 +179,10 @@ def test_duplicate_and_delete_with_confirmation(window, service, monkeypatch) ->
     window.table.selectRow(0)
     window.duplicate_selected()
     assert [d.title for d in service.list()] == ["Đề tài gốc", "Đề tài gốc"]
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    monkeypatch.setattr("vista_desktop.ui.main_window.ask", lambda *a, **k: False)
     window.delete_selected()
     assert len(service.list()) == 2
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("vista_desktop.ui.main_window.ask", lambda *a, **k: True)
     window.delete_selected()
     assert len(service.list()) == 1
     assert window.model.rowCount() == 1
@@ -281,3 +281,23 @@ def test_table_cell_problems_name_the_row_and_column(qtbot, window) -> None:
     assert "Dòng 1, cột Họ và tên: Chưa nhập" in text
     assert table.grid.item(0, 0).toolTip() == "Chưa nhập: mục này là bắt buộc."
     wizard.close()
+
+
+def test_confirmation_buttons_are_in_vietnamese(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from vista_desktop.ui.dialogs import ask
+
+    seen: list[list[str]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append([b.text() for b in box.buttons()])
+        yes = next(b for b in box.buttons() if b.text() == "Có")
+        yes.click()
+
+    QTimer.singleShot(50, answer)
+    assert ask(None, "Xóa bản nháp", "Xóa?") is True
+    assert sorted(seen[0]) == ["Có", "Không"]

@@ -13,7 +13,7 @@ from vista_desktop.paths import config_dir
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LANGUAGES = ("vi", "en")
 
 
@@ -21,11 +21,16 @@ LANGUAGES = ("vi", "en")
 class Settings:
     schema_version: int = SCHEMA_VERSION
     language: str = "vi"
+    pkcs11_modules: tuple[str, ...] = ()  # drivers the user added beyond the known names
+    timestamp_url: str = ""
 
     def with_language(self, language: str) -> Settings:
         if language not in LANGUAGES:
             raise ValueError(f"unsupported language {language!r}")
         return replace(self, language=language)
+
+    def with_module(self, path: str) -> Settings:
+        return replace(self, pkcs11_modules=tuple(dict.fromkeys([*self.pkcs11_modules, path])))
 
 
 def settings_path() -> Path:
@@ -33,8 +38,8 @@ def settings_path() -> Path:
 
 
 def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
-    # Version 1 is the first schema; later versions add their upgrade steps here.
-    raw.setdefault("schema_version", SCHEMA_VERSION)
+    # Version 2 added the signing settings; their defaults serve a version 1 file as they are.
+    raw["schema_version"] = SCHEMA_VERSION
     return raw
 
 
@@ -49,7 +54,12 @@ def load_settings() -> Settings:
         return Settings()
     raw = _migrate(raw if isinstance(raw, dict) else {})
     language = raw.get("language", "vi")
-    return Settings(language=language if language in LANGUAGES else "vi")
+    modules = raw.get("pkcs11_modules", [])
+    return Settings(
+        language=language if language in LANGUAGES else "vi",
+        pkcs11_modules=tuple(str(m) for m in modules) if isinstance(modules, list) else (),
+        timestamp_url=str(raw.get("timestamp_url", "")),
+    )
 
 
 def save_settings(settings: Settings) -> None:

@@ -187,3 +187,25 @@ def add_signature_fields(path: Path, placements: list[FieldPlacement]) -> None:
             if placement.name not in existing:
                 append_signature_field(writer, _field_spec(placement, pages))
         writer.write_in_place()  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True)
+class FieldState:
+    name: str
+    signed: bool
+
+
+def signature_fields(path: Path) -> list[FieldState]:
+    """The signature fields of a PDF and whether each is signed (for the sign dialog and the drafts list)."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    try:
+        with path.open("rb") as fh:
+            reader = PdfFileReader(fh, strict=False)
+            return [FieldState(str(name), value is not None) for name, value, _ in enumerate_sig_fields(reader)]
+    except OSError as exc:
+        raise DocumentProblem("sign.file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise DocumentProblem("sign.pdf_unreadable", path=str(path), reason=str(exc)) from exc

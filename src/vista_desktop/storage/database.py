@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration's revision id. Checked against Alembic by a test, so that start-up can skip
 # importing Alembic (about half a second) when the schema is already current.
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_documents"
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from vista_desktop.storage.models import DraftRow, RevisionRow
+from vista_desktop.storage.models import DocumentRow, DraftRow, RevisionRow
 from vista_desktop.storage.status import STATUS_COMPLETE, STATUS_DRAFT
 
 __all__ = ["STATUS_COMPLETE", "STATUS_DRAFT", "DraftNotFoundError", "DraftRecord", "DraftRepository", "DraftSummary"]
@@ -58,6 +58,15 @@ class RevisionRecord:
     sealed: bool
     saved_at: datetime
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    kind: str
+    path: str
+    fields_total: int
+    fields_signed: int
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -191,9 +200,35 @@ class DraftRepository:
         original = self.get(draft_id)
         return self.create(original.form_id, original.form_version, original.data, original.title + title_suffix)
 
+    def record_document(self, draft_id: str, kind: str, path: str, fields_total: int, fields_signed: int) -> None:
+        """Remember the newest document of a kind for a draft, with how many of its signature fields are signed."""
+        with self._sessions.begin() as session:
+            self._row(session, draft_id)
+            row = session.scalars(
+                select(DocumentRow).where(DocumentRow.draft_id == draft_id, DocumentRow.kind == kind)
+            ).first()
+            if row is None:
+                row = DocumentRow(draft_id=draft_id, kind=kind)
+                session.add(row)
+            row.path, row.fields_total, row.fields_signed, row.updated_at = path, fields_total, fields_signed, _now()
+
+    def documents(self, draft_id: str | None = None) -> dict[str, builtins.list[DocumentRecord]]:
+        """Documents by draft id (of one draft, or of all)."""
+        with self._sessions() as session:
+            query = select(DocumentRow).order_by(DocumentRow.kind)
+            if draft_id is not None:
+                query = query.where(DocumentRow.draft_id == draft_id)
+            found: dict[str, builtins.list[DocumentRecord]] = {}
+            for r in session.scalars(query):
+                found.setdefault(r.draft_id, []).append(
+                    DocumentRecord(r.kind, r.path, r.fields_total, r.fields_signed, _aware(r.updated_at))
+                )
+            return found
+
     def delete(self, draft_id: str) -> None:
         with self._sessions.begin() as session:
             self._row(session, draft_id)
+            session.execute(delete(DocumentRow).where(DocumentRow.draft_id == draft_id))
             session.execute(delete(RevisionRow).where(RevisionRow.draft_id == draft_id))
             session.execute(delete(DraftRow).where(DraftRow.id == draft_id))
 

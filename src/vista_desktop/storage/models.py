@@ -50,3 +50,18 @@ class RevisionRow(Base):
     saved_at: Mapped[datetime] = mapped_column()
 
     draft: Mapped[DraftRow] = relationship(back_populates="revisions")
+
+
+class DocumentRow(Base):
+    """An official document made from a draft (the rendered form PDF, later its signed versions)."""
+
+    __tablename__ = "draft_documents"
+    __table_args__ = (UniqueConstraint("draft_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    path: Mapped[str] = mapped_column(Text)
+    fields_total: Mapped[int] = mapped_column(Integer, default=0)
+    fields_signed: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column()

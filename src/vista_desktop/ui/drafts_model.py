@@ -10,9 +10,15 @@ from vista_desktop.forms.loader import UnknownFormError, get_definition
 from vista_desktop.i18n import tr
 
 if TYPE_CHECKING:
-    from vista_desktop.storage.drafts import DraftSummary
+    from vista_desktop.storage.drafts import DocumentRecord, DraftSummary
 
-COLUMNS = ("ui.drafts.col.form", "ui.drafts.col.title", "ui.drafts.col.status", "ui.drafts.col.saved")
+COLUMNS = (
+    "ui.drafts.col.form",
+    "ui.drafts.col.title",
+    "ui.drafts.col.status",
+    "ui.drafts.col.signatures",
+    "ui.drafts.col.saved",
+)
 
 
 def form_name(summary: DraftSummary) -> str:
@@ -26,11 +32,19 @@ class DraftsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.drafts: list[DraftSummary] = []
+        self.documents: dict[str, list[DocumentRecord]] = {}
 
-    def reset(self, drafts: list[DraftSummary]) -> None:
+    def reset(self, drafts: list[DraftSummary], documents: dict[str, list[DocumentRecord]] | None = None) -> None:
         self.beginResetModel()
         self.drafts = drafts
+        self.documents = documents or {}
         self.endResetModel()
+
+    def signatures_text(self, draft_id: str) -> str:
+        records = self.documents.get(draft_id, [])
+        if not records:
+            return tr("ui.signatures.none")
+        return "; ".join(tr("ui.signatures.state", signed=r.fields_signed, total=r.fields_total) for r in records)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.drafts)
@@ -54,6 +68,8 @@ class DraftsModel(QAbstractTableModel):
             return draft.title or tr("ui.drafts.untitled")
         if column == 2:
             return tr(f"ui.status.{draft.status}")
+        if column == 3:
+            return self.signatures_text(draft.id)
         return draft.updated_at.astimezone().strftime("%d/%m/%Y %H:%M")
 
     def draft_at(self, row: int) -> DraftSummary | None:

@@ -25,12 +25,16 @@ from PySide6.QtWidgets import (
 from vista_desktop.forms.loader import get_definition, latest_definitions
 from vista_desktop.i18n import current_language, tr
 from vista_desktop.settings import LANGUAGES
+from vista_desktop.ui.dialogs import ask
 from vista_desktop.ui.drafts_model import DraftsModel
 from vista_desktop.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftService
+    from vista_desktop.services.signing import DocumentSigning
     from vista_desktop.storage.drafts import DraftSummary
+    from vista_desktop.ui.sign_dialog import SignDialog
+    from vista_desktop.ui.verify_dialog import VerifyDialog
     from vista_desktop.ui.wizard import FormWizard
 
 log = logging.getLogger(__name__)
@@ -65,6 +69,12 @@ class MainWindow(QMainWindow):
             self._service = DraftService.open_default()
         return self._service
 
+    @property
+    def signing(self) -> DocumentSigning:
+        from vista_desktop.services.signing import DocumentSigning
+
+        return DocumentSigning(self.service.repository)
+
     def set_service(self, service: DraftService) -> None:
         self._service = service
         self.refresh()
@@ -79,7 +89,7 @@ class MainWindow(QMainWindow):
         table.verticalHeader().hide()
         header = table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2, 3):
+        for column in (0, 2, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         # Enter or a double click on a row (the platform decides which activates) opens the draft.
         table.activated.connect(lambda index: self.open_draft(self.model.draft_at(index.row())))
@@ -110,6 +120,8 @@ class MainWindow(QMainWindow):
         self.duplicate_action = self._action("ui.action.duplicate", self.duplicate_selected, "Ctrl+D")
         self.delete_action = self._action("ui.action.delete", self.delete_selected, QKeySequence.StandardKey.Delete)
         self.export_action = self._action("ui.action.export_documents", self.export_selected, "Ctrl+E")
+        self.sign_action = self._action("ui.action.sign", self.sign_selected, "Ctrl+K")
+        self.verify_action = self._action("ui.action.verify", self.verify_document, "Ctrl+Shift+K")
         self.import_action = self._action("ui.action.import_json", self.import_json, "Ctrl+I")
         self.export_json_action = self._action("ui.action.export_json", self.export_json, "Ctrl+Shift+S")
         quit_action = self._action("ui.action.quit", self.close, QKeySequence.StandardKey.Quit)
@@ -123,7 +135,14 @@ class MainWindow(QMainWindow):
         new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         new_button.setObjectName("new-button")
         toolbar.addWidget(new_button)
-        for action in (self.open_action, self.duplicate_action, self.delete_action, self.export_action):
+        for action in (
+            self.open_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.export_action,
+            self.sign_action,
+            self.verify_action,
+        ):
             toolbar.addAction(action)
         self.addToolBar(toolbar)
 
@@ -132,7 +151,13 @@ class MainWindow(QMainWindow):
         for action in (self.open_action, self.duplicate_action, self.delete_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for action in (self.export_action, self.import_action, self.export_json_action):
+        for action in (
+            self.export_action,
+            self.sign_action,
+            self.verify_action,
+            self.import_action,
+            self.export_json_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -153,7 +178,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         selected = self.selected()
-        self.model.reset(self.service.list())
+        self.model.reset(self.service.list(), self.signing.documents())
         if selected is not None:
             for row, draft in enumerate(self.model.drafts):
                 if draft.id == selected.id:
@@ -187,12 +212,12 @@ class MainWindow(QMainWindow):
         newest = get_definition(summary.form_id)
         if newest.version == summary.form_version:
             return True
-        answer = QMessageBox.question(
+        if not ask(
             self,
             tr("ui.migrate.title"),
             tr("ui.migrate.question", old=summary.form_version, new=newest.version),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            default_yes=True,
+        ):
             return True  # edit it in its own version
         from vista_desktop.forms.migration import migrate
 
@@ -230,14 +255,8 @@ class MainWindow(QMainWindow):
         if summary is None:
             return
         if confirm:
-            answer = QMessageBox.question(
-                self,
-                tr("ui.delete.title"),
-                tr("ui.delete.question", title=summary.title or tr("ui.drafts.untitled")),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            question = tr("ui.delete.question", title=summary.title or tr("ui.drafts.untitled"))
+            if not ask(self, tr("ui.delete.title"), question):
                 return
         if summary.id in self.wizards:
             self.wizards[summary.id].close()
@@ -263,11 +282,46 @@ class MainWindow(QMainWindow):
         definition = get_definition(record.form_id, record.form_version)
         language = current_language()
         self.statusBar().showMessage(tr("ui.export.running"))
+        signing = self.signing
+
+        def work() -> None:
+            render_documents(definition, record.data, pdf, pdf.with_suffix(".docx"), language)
+            signing.record(draft_id, pdf)
+
+        def done(_result: object) -> None:
+            self.refresh()
+            self.statusBar().showMessage(tr("ui.export.done", path=str(pdf)))
+
         run_in_background(
-            lambda: render_documents(definition, record.data, pdf, pdf.with_suffix(".docx"), language),
-            lambda _result: self.statusBar().showMessage(tr("ui.export.done", path=str(pdf))),
+            work,
+            done,
             lambda exc: self._show_error(tr("ui.export.failed", reason=str(exc))),
         )
+
+    def sign_selected(self) -> SignDialog | None:
+        """Sign the selected draft's exported PDF (the newest signed copy once there is one)."""
+        from vista_desktop.ui.sign_dialog import SignDialog
+
+        summary = self.selected()
+        if summary is None:
+            return None
+        pdf = self.signing.form_pdf(summary.id)
+        if pdf is None:
+            self._show_error(tr("ui.sign.need_export"))
+            return None
+        dialog = SignDialog(self.signing, pdf, summary.id, self)
+        dialog.signed.connect(lambda _result: self.refresh())
+        dialog.show()
+        return dialog
+
+    def verify_document(self) -> VerifyDialog:
+        from vista_desktop.ui.verify_dialog import VerifyDialog
+
+        summary = self.selected()
+        pdf = self.signing.form_pdf(summary.id) if summary is not None else None
+        dialog = VerifyDialog(pdf, self)
+        dialog.show()
+        return dialog
 
     def import_json(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("ui.action.import_json"), "", tr("ui.filter.json"))
