@@ -76,3 +76,20 @@ def test_every_key_used_in_code_exists() -> None:
     used = {k for k in used if not k.endswith((".", ".json", ".p7s"))}  # file names are not keys
     missing = sorted(k for k in used if k not in vi and not k.startswith(("ui.status.", "ui.language.")))
     assert missing == []
+
+
+def test_only_signing_imports_pyhanko_and_pkcs11() -> None:
+    offenders = [
+        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+        if "signing" not in p.relative_to(PACKAGE).parts
+        and any(m.split(".")[0] in ("pyhanko", "pyhanko_certvalidator", "pkcs11") for m in imported_modules(p))
+    ]
+    assert offenders == []
+
+
+def test_ui_reaches_signing_through_services() -> None:
+    offenders = [
+        str(p.relative_to(PACKAGE)) for p in (PACKAGE / "ui").rglob("*.py")
+        if any(m.startswith("vista_desktop.signing.") for m in imported_modules(p))
+    ]
+    assert offenders == []
