@@ -80,7 +80,8 @@ def test_every_key_used_in_code_exists() -> None:
 
 def test_only_signing_imports_pyhanko_and_pkcs11() -> None:
     offenders = [
-        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
         if "signing" not in p.relative_to(PACKAGE).parts
         and any(m.split(".")[0] in ("pyhanko", "pyhanko_certvalidator", "pkcs11") for m in imported_modules(p))
     ]
@@ -89,7 +90,8 @@ def test_only_signing_imports_pyhanko_and_pkcs11() -> None:
 
 def test_ui_reaches_signing_through_services() -> None:
     offenders = [
-        str(p.relative_to(PACKAGE)) for p in (PACKAGE / "ui").rglob("*.py")
+        str(p.relative_to(PACKAGE))
+        for p in (PACKAGE / "ui").rglob("*.py")
         if any(m.startswith("vista_desktop.signing.") for m in imported_modules(p))
     ]
     assert offenders == []

@@ -348,3 +348,33 @@ def test_pin_is_not_logged(softhsm_conf, trust, form_pdf, tmp_path, caplog) -> N
     assert PIN not in caplog.text
     assert "975310" not in caplog.text
     assert os.environ.get("SOFTHSM2_CONF")
+
+
+def test_bundled_roots_match_their_published_fingerprints() -> None:
+    from vista_desktop.resources import resource_path
+    from vista_desktop.signing.trust import load_certificates
+
+    expected = {
+        "vietnam-national-root-ca.pem": "BAC8BF609AB420A8EE1780D74F4DE5C7F7184959D2A7375B0A75E4C29F0908E7",
+        "vgca-rootca-g2.pem": "F04BA4B459A7C9A1B971AD9B1CB833E695A80C79AEA63B174B66A70EDFE2FDB8",
+        "vgca-ca-g2-state-bodies.pem": "D8CAB7A4AEF92E6BB2509D7C61CEE7B44F3731B2D21074963530277B366FAE4B",
+        "vnpt-ca-sha2-intermediate.pem": "7D6BA5245317F9ED5D8BC765A4634D26AC6340D36B9F584DF3B52D9C4A81A306",
+    }
+    for name, fingerprint in expected.items():
+        (cert,) = load_certificates(resource_path("trust", name))
+        assert cert.sha256.hex().upper() == fingerprint, name
+    store = TrustStore.default()
+    assert {c.subject.native["common_name"] for c in store.roots} >= {"Vietnam National Root CA"}
+
+
+def test_organisation_signature_with_a_seal_image(pki, trust, form_pdf, tmp_path) -> None:
+    from PIL import Image, ImageDraw
+
+    seal = tmp_path / "con-dau.png"
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((10, 10, 230, 230), outline=(200, 0, 0, 255), width=12)
+    image.save(seal)
+    out = tmp_path / "sealed.pdf"
+    sign(form_pdf, out, Pkcs12Identity(pki["org"].p12), PASSWORD, trust, field="Sig_head", seal_image=seal)
+    assert verify_pdf(out, trust).ok
+    assert out.stat().st_size > form_pdf.stat().st_size + 1000  # the seal image is embedded in the stamp
