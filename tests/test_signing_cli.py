@@ -212,3 +212,34 @@ def test_tokens_command_lists_without_a_pin(softhsm_conf) -> None:
     certs = {c["key_id"]: c for c in token["certificates"]}
     assert certs["01"]["tax_code"] == "0301234567"
     assert certs["01"]["label"] == "Viện KHTL's Test-CA SHA2 Certificate"
+
+
+def test_trust_add_makes_verify_pass(pki, form, tmp_path) -> None:
+    out = tmp_path / "signed.pdf"
+    assert (
+        run(
+            "sign",
+            str(form),
+            str(out),
+            "--pkcs12",
+            str(pki["pi"].p12),
+            "--pin-env",
+            "P",
+            "--trust",
+            str(pki.root_pem),
+            env={"P": PASSWORD},
+        ).returncode
+        == 0
+    )
+    assert run("verify", str(out)).returncode == 1
+    added = run("trust", "add", str(pki.root_pem))
+    assert added.returncode == 0, added.stderr
+    assert "VISTA Test Root CA" in added.stdout
+    assert run("verify", str(out)).returncode == 0
+    listed = json.loads(run("trust", "list").stdout)
+    assert "Vietnam National Root CA" in {c["common_name"] for c in listed}
+    broken = tmp_path / "not-a-cert.pem"
+    broken.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    bad = run("trust", "add", str(broken))
+    assert bad.returncode == 1
+    assert "không chứa chứng thư số hợp lệ" in bad.stderr

@@ -202,6 +202,33 @@ def _cert_json(info: object) -> dict[str, object]:
     }
 
 
+def cmd_trust_add(args: argparse.Namespace) -> int:
+    from vista_desktop.signing import SigningProblem
+    from vista_desktop.signing.certificates import describe
+    from vista_desktop.signing.trust import install_user_certificate
+
+    try:
+        certs = install_user_certificate(Path(args.file))
+    except SigningProblem as problem:
+        _error(problem.message())
+        return EXIT_INVALID
+    for cert in certs:
+        print(i18n.tr("trust.added", name=describe(cert).common_name))
+    return EXIT_OK
+
+
+def cmd_trust_list(args: argparse.Namespace) -> int:
+    from vista_desktop.signing.certificates import describe
+    from vista_desktop.signing.trust import TrustStore
+
+    store = TrustStore.default()
+    rows = [
+        {"root": cert in store.roots, **_cert_json(describe(cert))} for cert in [*store.roots, *store.intermediates]
+    ]
+    print(json.dumps(rows, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sign = sub.add_parser("sign", help="sign a PDF (PAdES, visible stamp, incremental update)")
     sign.add_argument("input")
@@ -233,6 +260,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     m_verify.add_argument("--trust", metavar="CA.pem", action="append", default=[])
     m_verify.add_argument("--json", action="store_true")
     m_verify.set_defaults(handler=cmd_manifest_verify)
+
+    trust = sub.add_parser("trust", help="the app's trusted roots and intermediates")
+    trust_sub = trust.add_subparsers(dest="trust_command", required=True)
+    trust_add = trust_sub.add_parser("add", help="trust a root or intermediate certificate (PEM or DER)")
+    trust_add.add_argument("file")
+    trust_add.set_defaults(handler=cmd_trust_add)
+    trust_list = trust_sub.add_parser("list", help="list the trusted certificates as JSON")
+    trust_list.set_defaults(handler=cmd_trust_list)
 
     tokens = sub.add_parser("tokens", help="list PKCS#11 tokens and their certificates (no PIN needed)")
     tokens.add_argument("--module", metavar="LIB")
