@@ -104,3 +104,15 @@ def p11shim(tmp_path_factory):  # type: ignore[no-untyped-def]
         capture_output=True,
     )
     return library
+
+
+@pytest.fixture
+def window(qtbot, service):  # type: ignore[no-untyped-def]
+    """The main window on the test's own database, shown offscreen."""
+    from vista_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(service)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()

@@ -24,6 +24,12 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
+def sign_with_p12(form: Path, out: Path, p12: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run(
+        "sign", str(form), str(out), "--pkcs12", str(p12), "--pin-env", "P12_PASS", *extra, env={"P12_PASS": PASSWORD}
+    )
+
+
 @pytest.fixture
 def form(tmp_path, complete_data) -> Path:  # type: ignore[no-untyped-def]
     data = tmp_path / "draft.json"
@@ -82,18 +88,7 @@ def test_signatures_land_on_the_form_signature_blocks(pki, trust_test_root, form
     from pypdf import PdfReader
 
     out = tmp_path / "signed.pdf"
-    result = run(
-        "sign",
-        str(form),
-        str(out),
-        "--pkcs12",
-        str(pki["pi"].p12),
-        "--pin-env",
-        "P",
-        "--field",
-        "Sig_pi",
-        env={"P": PASSWORD},
-    )
+    result = sign_with_p12(form, out, pki["pi"].p12, "--field", "Sig_pi")
     assert result.returncode == 0, result.stderr
     reader = PdfReader(out)
     widgets = [(i, a.get_object()) for i, page in enumerate(reader.pages) for a in page.get("/Annots", [])]
@@ -127,12 +122,7 @@ def test_wrong_pin_exits_1_with_a_clear_message_and_no_output(softhsm_conf, form
 
 def test_verify_exits_1_and_names_the_cause(pki, trust_test_root, form, tmp_path) -> None:
     out = tmp_path / "signed.pdf"
-    assert (
-        run(
-            "sign", str(form), str(out), "--pkcs12", str(pki["pi"].p12), "--pin-env", "P", env={"P": PASSWORD}
-        ).returncode
-        == 0
-    )
+    assert sign_with_p12(form, out, pki["pi"].p12).returncode == 0
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(out.read_bytes() + b"\n% sau khi ky\n")
     result = run("verify", str(tampered))
@@ -145,18 +135,7 @@ def test_verify_exits_1_and_names_the_cause(pki, trust_test_root, form, tmp_path
 
 def test_verify_needs_the_root_to_trust(pki, form, tmp_path) -> None:
     out = tmp_path / "signed.pdf"
-    result = run(
-        "sign",
-        str(form),
-        str(out),
-        "--pkcs12",
-        str(pki["pi"].p12),
-        "--pin-env",
-        "P",
-        "--trust",
-        str(pki.root_pem),
-        env={"P": PASSWORD},
-    )
+    result = sign_with_p12(form, out, pki["pi"].p12, "--trust", str(pki.root_pem))
     assert result.returncode == 0, result.stderr
     assert run("verify", str(out)).returncode == 1  # the test root is not among the bundled Vietnamese roots
     assert run("verify", str(out), "--trust", str(pki.root_pem)).returncode == 0
@@ -216,21 +195,7 @@ def test_tokens_command_lists_without_a_pin(softhsm_conf) -> None:
 
 def test_trust_add_makes_verify_pass(pki, form, tmp_path) -> None:
     out = tmp_path / "signed.pdf"
-    assert (
-        run(
-            "sign",
-            str(form),
-            str(out),
-            "--pkcs12",
-            str(pki["pi"].p12),
-            "--pin-env",
-            "P",
-            "--trust",
-            str(pki.root_pem),
-            env={"P": PASSWORD},
-        ).returncode
-        == 0
-    )
+    assert sign_with_p12(form, out, pki["pi"].p12, "--trust", str(pki.root_pem)).returncode == 0
     assert run("verify", str(out)).returncode == 1
     added = run("trust", "add", str(pki.root_pem))
     assert added.returncode == 0, added.stderr

@@ -5,24 +5,13 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWizard
 
 from vista_desktop.forms.data import normalise_data
-from vista_desktop.ui.main_window import MainWindow
 from vista_desktop.ui.wizard import FormWizard
 
 from .ui_helpers import fill_page, type_text
-
-
-@pytest.fixture
-def window(qtbot, service):  # type: ignore[no-untyped-def]
-    w = MainWindow(service)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def click(qtbot, wizard: FormWizard, button: QWizard.WizardButton) -> None:  # type: ignore[no-untyped-def]

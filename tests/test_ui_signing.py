@@ -8,19 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from vista_desktop.ui.main_window import MainWindow
-
 from .pki import PASSWORD, PIN, SOFTHSM, TOKEN_LABEL
 from .ui_helpers import type_text
-
-
-@pytest.fixture
-def window(qtbot, service):  # type: ignore[no-untyped-def]
-    w = MainWindow(service)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 @pytest.fixture
