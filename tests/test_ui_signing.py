@@ -111,3 +111,14 @@ def test_verify_panel_reports_tampering_and_learns_a_root(qtbot, pki, tmp_path, 
     assert "không thuộc tổ chức chứng thực được tin cậy" in dialog.table.item(0, 5).text()
     dialog.trust_certificate(Path(pki.root_pem))
     qtbot.waitUntil(lambda: verdict.text().startswith("✓"), timeout=20000)
+
+
+def test_fields_are_named_after_their_signature_blocks(qtbot, window, exported) -> None:
+    dialog = window.sign_selected()
+    qtbot.addWidget(dialog)
+    labels = [dialog.field.itemText(i) for i in range(dialog.field.count())]
+    assert labels[:3] == [
+        "Chủ nhiệm nhiệm vụ (Sig_pi)",
+        "Thủ trưởng tổ chức chủ trì (Sig_head)",
+        "Xác nhận của đơn vị quản lý (Sig_managing_unit)",
+    ]

@@ -38,6 +38,13 @@ def default_output(pdf: Path) -> Path:
     return pdf if pdf.stem.endswith("-ky-so") else pdf.with_name(f"{pdf.stem}-ky-so.pdf")
 
 
+def field_label(name: str) -> str:
+    """'Sig_head' shows as the block it sits on; other fields by their own name."""
+    role = name.removeprefix("Sig_")
+    text = tr(f"ui.sign.role.{role}")
+    return f"{text} ({name})" if text != f"ui.sign.role.{role}" else name
+
+
 class SignDialog(QDialog):
     signed = Signal(object)  # SignResult
 
@@ -128,7 +135,8 @@ class SignDialog(QDialog):
             self._error(problem.message())
             fields = []
         for state in fields:
-            self.field.addItem(state.name + (f" ({tr('ui.sign.already_signed')})" if state.signed else ""), state.name)
+            label = field_label(state.name) + (f" ({tr('ui.sign.already_signed')})" if state.signed else "")
+            self.field.addItem(label, state.name)
             if state.signed:
                 self.field.model().item(self.field.count() - 1).setEnabled(False)  # type: ignore[attr-defined]
         self.field.addItem(tr("ui.sign.new_field"), NEW_FIELD)
