@@ -378,3 +378,27 @@ def test_organisation_signature_with_a_seal_image(pki, trust, form_pdf, tmp_path
     sign(form_pdf, out, Pkcs12Identity(pki["org"].p12), PASSWORD, trust, field="Sig_head", seal_image=seal)
     assert verify_pdf(out, trust).ok
     assert out.stat().st_size > form_pdf.stat().st_size + 1000  # the seal image is embedded in the stamp
+
+
+def test_missing_pin_is_asked_for_not_attempted(softhsm_conf, trust, form_pdf, tmp_path) -> None:
+    with pytest.raises(CredentialError) as caught:
+        sign(form_pdf, tmp_path / "out.pdf", token_identity(), None, trust, field="Sig_head")
+    assert caught.value.code == "sign.pin_required"
+
+
+def test_certificate_not_yet_valid_at_a_frozen_moment(pki, trust, form_pdf, tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    moment = datetime(2024, 6, 1, tzinfo=UTC)  # the test certificates are valid from 2025
+    with pytest.raises(CertificateProblem) as caught:
+        worker.run(
+            lambda: sign_pdf(
+                SignRequest(form_pdf, tmp_path / "out.pdf"),
+                Pkcs12Identity(pki["pi"].p12),
+                PASSWORD,
+                trust,
+                moment=moment,
+            )
+        )
+    assert caught.value.code == "sign.cert_not_yet_valid"
+    assert "01/01/2025" in caught.value.message()

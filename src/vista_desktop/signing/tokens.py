@@ -261,11 +261,12 @@ def logged_in(module: str | Path, label: str | None, serial: str | None, pin: st
     flags = int(token.flags)
     if flags & FLAG_USER_PIN_LOCKED:
         raise CredentialError("sign.pin_locked", label=name)
+    pin_pad = bool(flags & FLAG_PROTECTED_AUTHENTICATION_PATH)
+    if not pin and not pin_pad and flags & FLAG_LOGIN_REQUIRED:
+        raise CredentialError("sign.pin_required", label=name)
     try:
-        if flags & FLAG_PROTECTED_AUTHENTICATION_PATH and not pin:
-            session = token.open(user_pin=pkcs11.PROTECTED_AUTH)
-        else:
-            session = token.open(user_pin=pin)
+        # With a PIN pad and no PIN typed, the driver asks on the device itself.
+        session = token.open(user_pin=pkcs11.PROTECTED_AUTH if pin_pad and not pin else pin)
     except pkcs11.exceptions.PKCS11Error as exc:
         problem = map_pkcs11_error(exc, name)
         if problem.code == "sign.pin_incorrect":
