@@ -14,11 +14,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["VISTA_DESKTOP_DATA_DIR"] = tempfile.mkdtemp(prefix="vista-shot-")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from vista_desktop.services.drafts import DraftService  # noqa: E402
-from vista_desktop.ui.app import load_fonts  # noqa: E402
-from vista_desktop.ui.main_window import MainWindow  # noqa: E402
+from vista_desktop.services.drafts import DraftService
+from vista_desktop.ui.app import load_fonts
+from vista_desktop.ui.main_window import MainWindow
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "mau01_complete.json"
 
@@ -43,6 +43,51 @@ def main(out: Path) -> None:
     app.processEvents()
     wizard.grab().save(str(out / "wizard.png"))
     wizard.close()
+    sign_and_verify(app, service, data, out)
+
+
+def sign_and_verify(app: QApplication, service: DraftService, data: dict, out: Path) -> None:  # type: ignore[type-arg]
+    """The Sign dialog with a .p12 chosen, and the Verify panel on a form signed twice (test certificates)."""
+    import time
+
+    sys.path.insert(0, str(SAMPLE.parents[2]))
+    from tests.pki import PASSWORD, make_pki
+
+    from vista_desktop.forms.loader import get_definition
+    from vista_desktop.services.documents import render_documents
+    from vista_desktop.services.signing import DocumentSigning
+    from vista_desktop.signing.identities import Pkcs12Identity
+    from vista_desktop.signing.pdf_sign import SignRequest, sign_pdf
+    from vista_desktop.signing.trust import install_user_certificate
+    from vista_desktop.ui.sign_dialog import SignDialog
+    from vista_desktop.ui.verify_dialog import VerifyDialog
+
+    folder = Path(tempfile.mkdtemp(prefix="vista-shot-pki-"))
+    pki = make_pki(folder / "pki")
+    install_user_certificate(pki.root_pem)
+    pdf = folder / "phieu-mau-01.pdf"
+    data["pi"]["citizen_id"] = "079185012345"
+    render_documents(get_definition("mau-01"), data, pdf)
+
+    def settle(seconds: float) -> None:
+        for _ in range(int(seconds / 0.05)):
+            app.processEvents()
+            time.sleep(0.05)
+
+    dialog = SignDialog(DocumentSigning(service.repository), pdf)
+    dialog.use_p12(pki["pi"].p12)
+    dialog.reason.setText("Chủ nhiệm nhiệm vụ ký xác nhận")
+    dialog.location.setText("Tp. Hồ Chí Minh")
+    dialog.show()
+    settle(1.5)
+    dialog.grab().save(str(out / "sign.png"))
+    signed = folder / "phieu-mau-01-ky-so.pdf"
+    sign_pdf(SignRequest(pdf, signed, field="Sig_pi"), Pkcs12Identity(pki["pi"].p12), PASSWORD)
+    sign_pdf(SignRequest(signed, signed, field="Sig_head"), Pkcs12Identity(pki["org"].p12), PASSWORD)
+    panel = VerifyDialog(signed)
+    panel.show()
+    settle(2.0)
+    panel.grab().save(str(out / "verify.png"))
 
 
 if __name__ == "__main__":
