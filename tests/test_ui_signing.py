@@ -122,3 +122,15 @@ def test_fields_are_named_after_their_signature_blocks(qtbot, window, exported) 
         "Thủ trưởng tổ chức chủ trì (Sig_head)",
         "Xác nhận của đơn vị quản lý (Sig_managing_unit)",
     ]
+
+
+def test_a_driver_that_cannot_be_used_is_explained(qtbot, window, exported, tmp_path) -> None:
+    from vista_desktop.settings import load_settings, save_settings
+
+    bogus = tmp_path / "vnpt-ca_csp11.so"
+    bogus.write_text("không phải trình điều khiển")
+    save_settings(load_settings().with_module(str(bogus)))
+    dialog = window.sign_selected()
+    qtbot.addWidget(dialog)
+    status = dialog.findChild(QLabel, "sign-status")
+    qtbot.waitUntil(lambda: "không phải trình điều khiển PKCS#11" in status.text(), timeout=20000)

@@ -31,24 +31,37 @@ def signing_state(path: Path) -> SigningState:
     return SigningState(len(fields), sum(f.signed for f in fields))
 
 
-def discover_identities(extra_modules: tuple[str, ...]) -> list[tuple[str, Any]]:
-    """(label, identity) for every certificate with a key on every token found; runs on the signing thread."""
+@dataclass(frozen=True)
+class Discovery:
+    identities: list[tuple[str, Any]]  # (label, identity) for every token certificate
+    problems: list[SigningProblem]  # drivers the user added that could not be used
+
+
+def discover_identities(extra_modules: tuple[str, ...]) -> Discovery:
+    """Every certificate on every token found; runs on the signing thread. A known driver name that fails is
+    passed over quietly; a driver the user added and that fails is reported."""
     from vista_desktop.signing.certificates import describe
     from vista_desktop.signing.identities import Pkcs11Identity
     from vista_desktop.signing.tokens import candidate_modules, list_tokens
 
     found: list[tuple[str, Any]] = []
+    problems: list[SigningProblem] = []
+    user_added = {str(Path(m)) for m in extra_modules}
+    for missing in sorted(m for m in user_added if not Path(m).is_file()):
+        problems.append(SigningProblem("sign.module_unreadable", path=missing, reason="not found"))
     for module in candidate_modules(extra_modules):
         try:
             tokens = list_tokens(module)
-        except SigningProblem:
+        except SigningProblem as problem:
+            if str(module) in user_added:
+                problems.append(problem)
             continue
         for token in tokens:
             for cert in token.certificates:
                 info = describe(cert.certificate)
                 label = f"{info.common_name} — {token.label} ({module.name})"
                 found.append((label, Pkcs11Identity(str(module), token.label, key_id=cert.key_id)))
-    return found
+    return Discovery(found, problems)
 
 
 class DocumentSigning:
@@ -75,7 +88,7 @@ class DocumentSigning:
 
         return signature_fields(pdf)
 
-    def discover_identities(self, extra_modules: tuple[str, ...]) -> Future[list[tuple[str, Any]]]:
+    def discover_identities(self, extra_modules: tuple[str, ...]) -> Future[Discovery]:
         return worker.submit(lambda: discover_identities(extra_modules))
 
     @staticmethod

@@ -4,6 +4,7 @@ thread with a busy indicator. The PIN field is cleared as soon as the operation 
 from __future__ import annotations
 
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +156,13 @@ class SignDialog(QDialog):
     def _identities_found(self, future: Future[Any]) -> None:
         self.identity.clear()
         try:
-            found = future.result()
+            discovery = future.result()
+            found, problems = discovery.identities, discovery.problems
         except Exception as exc:  # a broken driver must not hide the .p12 route
+            found, problems = [], []
             self._error(str(exc))
-            found = []
+        if problems:
+            self._error("\n".join(p.message() for p in problems))
         for label, identity in found:
             self.identity.addItem(label, identity)
         if self.p12_path is not None:
@@ -228,6 +232,8 @@ class SignDialog(QDialog):
         self.status.setText(
             tr("sign.signed", path=str(result.path), field=result.field, signer=result.signer.common_name)
         )
+        if request_url := self.timestamp_url.text().strip():
+            save_settings(replace(load_settings(), timestamp_url=request_url))  # remembered for next time
         self.signed.emit(result)
         self.accept()
 
