@@ -31,3 +31,19 @@ class CertificateProblem(SigningProblem):
 
 class DocumentProblem(SigningProblem):
     """The input document cannot be signed or read."""
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's words for a file error (e.g. 'No such file or directory')."""
+    return exc.strerror or str(exc)
+
+
+def read_head(path: object, size: int, problem: type[SigningProblem], code: str) -> bytes:
+    """The first bytes of a file, or `problem(code)` saying why it cannot be read."""
+    from pathlib import Path
+
+    try:
+        with Path(str(path)).open("rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise problem(code, path=str(path), reason=os_reason(exc)) from exc

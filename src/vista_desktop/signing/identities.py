@@ -11,7 +11,7 @@ from typing import Any
 
 from asn1crypto import x509
 
-from vista_desktop.signing.errors import CertificateProblem, CredentialError, DocumentProblem, TokenError
+from vista_desktop.signing.errors import CertificateProblem, CredentialError, DocumentProblem, TokenError, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def _pkcs12(identity: Pkcs12Identity, password: str | None) -> OpenSigner:
     try:
         data = identity.path.read_bytes()
     except OSError as exc:
-        raise DocumentProblem("sign.file_unreadable", path=str(identity.path), reason=exc.strerror or str(exc)) from exc
+        raise DocumentProblem("sign.file_unreadable", path=str(identity.path), reason=os_reason(exc)) from exc
     try:
         # load_pkcs12_data raises on a wrong password, where load_pkcs12 would quietly return None.
         signer = SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=(password or "").encode())

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vista_desktop.signing.certificates import CertificateInfo, check_can_sign, describe
-from vista_desktop.signing.errors import DocumentProblem
+from vista_desktop.signing.errors import DocumentProblem, os_reason
 from vista_desktop.signing.identities import Identity, open_signer
 from vista_desktop.signing.pdf_sign import check_chain
 from vista_desktop.signing.trust import TrustStore
@@ -110,7 +110,7 @@ def verify_manifest(folder: Path, trust: TrustStore | None = None) -> ManifestRe
         signed_data = content["content"]
         status = asyncio.run(async_validate_detached_cms(payload, signed_data, trust.validation_context()))
     except OSError as exc:
-        raise DocumentProblem("sign.file_unreadable", path=str(exc.filename), reason=exc.strerror or str(exc)) from exc
+        raise DocumentProblem("sign.file_unreadable", path=str(exc.filename), reason=os_reason(exc)) from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise DocumentProblem("sign.manifest_unreadable", path=str(folder), reason=str(exc)) from exc
     listed = {e["name"]: e for e in manifest.get("files", [])}

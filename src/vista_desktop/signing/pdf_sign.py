@@ -19,7 +19,7 @@ from typing import Any
 from asn1crypto import x509
 
 from vista_desktop.signing.certificates import CertificateInfo, check_can_sign
-from vista_desktop.signing.errors import CertificateProblem, DocumentProblem, SigningProblem
+from vista_desktop.signing.errors import CertificateProblem, DocumentProblem, SigningProblem, os_reason, read_head
 from vista_desktop.signing.identities import Identity, open_signer
 from vista_desktop.signing.stamp import stamp_params, stamp_style
 from vista_desktop.signing.trust import TrustStore
@@ -76,12 +76,7 @@ def check_chain(cert: x509.Certificate, chain: tuple[x509.Certificate, ...], tru
 
 
 def _check_pdf(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1024)
-    except OSError as exc:
-        raise DocumentProblem("sign.file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
-    if b"%PDF-" not in head:
+    if b"%PDF-" not in read_head(path, 1024, DocumentProblem, "sign.file_unreadable"):
         raise DocumentProblem("sign.not_a_pdf", path=str(path))
 
 
@@ -206,6 +201,6 @@ def signature_fields(path: Path) -> list[FieldState]:
             reader = PdfFileReader(fh, strict=False)
             return [FieldState(str(name), value is not None) for name, value, _ in enumerate_sig_fields(reader)]
     except OSError as exc:
-        raise DocumentProblem("sign.file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+        raise DocumentProblem("sign.file_unreadable", path=str(path), reason=os_reason(exc)) from exc
     except (PdfReadError, ValueError, KeyError) as exc:
         raise DocumentProblem("sign.pdf_unreadable", path=str(path), reason=str(exc)) from exc

@@ -15,7 +15,7 @@ from typing import Any
 
 from asn1crypto import x509
 
-from vista_desktop.signing.errors import CertificateProblem, CredentialError, SigningProblem, TokenError
+from vista_desktop.signing.errors import CertificateProblem, CredentialError, SigningProblem, TokenError, read_head
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,7 @@ def candidate_modules(extra: Iterable[str | Path] = ()) -> list[Path]:
 
 def check_module(path: Path) -> None:
     """Refuse a file that cannot be a PKCS#11 module for this process before the loader touches it."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(64)
-    except OSError as exc:
-        raise TokenError("sign.module_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+    head = read_head(path, 64, TokenError, "sign.module_unreadable")
     bits = struct.calcsize("P") * 8
     if head.startswith(b"\x7fELF"):
         elf_bits = 64 if head[4] == 2 else 32

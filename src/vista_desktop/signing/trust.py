@@ -13,7 +13,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from vista_desktop.paths import data_dir
 from vista_desktop.resources import resource_path
-from vista_desktop.signing.errors import CertificateProblem
+from vista_desktop.signing.errors import CertificateProblem, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def load_certificates(path: Path) -> list[x509.Certificate]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CertificateProblem("sign.file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+        raise CertificateProblem("sign.file_unreadable", path=str(path), reason=os_reason(exc)) from exc
     try:
         if pem.detect(data):
             return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from vista_desktop.signing.certificates import describe
-from vista_desktop.signing.errors import DocumentProblem
+from vista_desktop.signing.errors import DocumentProblem, os_reason
 from vista_desktop.signing.trust import TrustStore
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def verify_pdf(path: Path, trust: TrustStore | None = None) -> VerificationRepor
             embedded = list(reader.embedded_signatures)
             reports = tuple(_report(sig, trust.validation_context()) for sig in embedded)
     except OSError as exc:
-        raise DocumentProblem("sign.file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+        raise DocumentProblem("sign.file_unreadable", path=str(path), reason=os_reason(exc)) from exc
     except (PdfReadError, ValueError, KeyError) as exc:
         raise DocumentProblem("sign.pdf_unreadable", path=str(path), reason=str(exc)) from exc
     problems: list[str] = []
