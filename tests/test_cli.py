@@ -133,3 +133,11 @@ def test_the_gui_explains_when_there_is_no_display() -> None:
     )
     assert result.returncode == 1
     assert "Không khởi động được giao diện" in result.stderr
+
+
+def test_unknown_definition_version_is_named(tmp_path, complete_data) -> None:
+    old = write(tmp_path, "old.json", {"form": "mau-01", "version": "2014", "data": complete_data})
+    result = run("validate", "mau-01", str(old))
+    assert result.returncode == 1
+    assert "không có phiên bản 2014" in result.stderr
+    assert "2023" in result.stderr

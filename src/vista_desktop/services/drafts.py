@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from vista_desktop.forms.data import Data, get_path, normalise_data, set_path
-from vista_desktop.forms.loader import get_definition
+from vista_desktop.forms.loader import UnknownFormError, get_definition, versions_of
 from vista_desktop.forms.model import FormDefinition
 from vista_desktop.forms.validation import Problem, is_valid, validate
 from vista_desktop.paths import database_path
@@ -61,7 +61,10 @@ def read_draft_file(path: Path, form_id: str | None = None) -> tuple[FormDefinit
         raise DraftFileError("cli.unknown_form", form="?")
     try:
         definition = get_definition(form_id, str(version) if version is not None else None)
-    except KeyError as exc:
+    except UnknownFormError as exc:
+        if exc.version is not None:
+            known = ", ".join(d.version for d in versions_of(form_id))
+            raise DraftFileError("cli.unknown_version", form=form_id, version=exc.version, known=known) from exc
         raise DraftFileError("cli.unknown_form", form=form_id) from exc
     return definition, normalise_data(definition, data)
 
