@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def _error(text: str) -> None:
+def print_error(text: str) -> None:
     print(text, file=sys.stderr)
 
 
@@ -50,7 +50,7 @@ def _load(form: str, path: Path) -> tuple[FormDefinition, Data] | None:
     try:
         return read_draft_file(path, form)
     except DraftFileError as exc:
-        _error(i18n.tr(exc.code, **exc.params))
+        print_error(i18n.tr(exc.code, **exc.params))
         return None
 
 
@@ -64,7 +64,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     problems = validate(definition, data)
     for p in problems:
         prefix = f"{i18n.tr('cli.warning')}: " if p.warning else ""
-        _error(f"{p.field_id}: {prefix}{p.message()}")
+        print_error(f"{p.field_id}: {prefix}{p.message()}")
     if not is_valid(problems):
         return EXIT_INVALID
     print(i18n.tr("cli.valid", form=definition.form_id, version=definition.version))
@@ -81,7 +81,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     definition, data = loaded
     errors = [p for p in validate(definition, data) if not p.warning]
     if errors:
-        _error(i18n.tr("cli.invalid_draft", count=len(errors)))
+        print_error(i18n.tr("cli.invalid_draft", count=len(errors)))
     targets = ", ".join(filter(None, (args.pdf, args.docx)))
     try:
         render_documents(
@@ -93,7 +93,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         )
     except OSError as exc:
         reason = f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename else str(exc)
-        _error(i18n.tr("cli.render_failed", path=targets, reason=reason))
+        print_error(i18n.tr("cli.render_failed", path=targets, reason=reason))
         return EXIT_INVALID
     for out in filter(None, (args.pdf, args.docx)):
         print(i18n.tr("cli.rendered", path=out))

@@ -7,8 +7,9 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from vista_desktop import i18n
 
@@ -16,11 +17,20 @@ if TYPE_CHECKING:
     from vista_desktop.signing.identities import Identity
     from vista_desktop.signing.trust import TrustStore
 
-EXIT_OK, EXIT_INVALID = 0, 1
+from vista_desktop.cli import EXIT_INVALID, EXIT_OK, print_error
+
+T = TypeVar("T")
 
 
-def _error(text: str) -> None:
-    print(text, file=sys.stderr)
+def _attempt(work: Callable[[], T]) -> T | None:
+    """Run `work`; a SigningProblem becomes its message on stderr and None (the caller exits 1)."""
+    from vista_desktop.signing import SigningProblem
+
+    try:
+        return work()
+    except SigningProblem as problem:
+        print_error(problem.message())
+        return None
 
 
 def add_identity_options(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +70,7 @@ def _trust(paths: list[str]) -> TrustStore:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    from vista_desktop.signing import SigningProblem, worker
+    from vista_desktop.signing import worker
     from vista_desktop.signing.pdf_sign import SignRequest, sign_pdf
 
     request = SignRequest(
@@ -74,24 +84,19 @@ def cmd_sign(args: argparse.Namespace) -> int:
         timestamp_url=args.timestamp_url,
         certify=args.certify,
     )
-    try:
-        secret = _secret(args)
-        result = worker.run(lambda: sign_pdf(request, _identity(args), secret, _trust(args.trust)))
-    except SigningProblem as problem:
-        _error(problem.message())
+    secret = _secret(args)
+    result = _attempt(lambda: worker.run(lambda: sign_pdf(request, _identity(args), secret, _trust(args.trust))))
+    if result is None:
         return EXIT_INVALID
     print(i18n.tr("sign.signed", path=str(result.path), field=result.field, signer=result.signer.common_name))
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from vista_desktop.signing import SigningProblem
     from vista_desktop.signing.verify import verify_pdf
 
-    try:
-        report = verify_pdf(Path(args.file), _trust(args.trust))
-    except SigningProblem as problem:
-        _error(problem.message())
+    report = _attempt(lambda: verify_pdf(Path(args.file), _trust(args.trust)))
+    if report is None:
         return EXIT_INVALID
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -109,27 +114,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_manifest_sign(args: argparse.Namespace) -> int:
-    from vista_desktop.signing import SigningProblem, worker
+    from vista_desktop.signing import worker
     from vista_desktop.signing.manifest import sign_manifest
 
-    try:
-        secret = _secret(args)
-        result = worker.run(lambda: sign_manifest(Path(args.folder), _identity(args), secret, _trust(args.trust)))
-    except SigningProblem as problem:
-        _error(problem.message())
+    secret = _secret(args)
+    folder = Path(args.folder)
+    result = _attempt(lambda: worker.run(lambda: sign_manifest(folder, _identity(args), secret, _trust(args.trust))))
+    if result is None:
         return EXIT_INVALID
     print(i18n.tr("sign.manifest_signed", count=result.files, signer=result.signer.common_name))
     return EXIT_OK
 
 
 def cmd_manifest_verify(args: argparse.Namespace) -> int:
-    from vista_desktop.signing import SigningProblem
     from vista_desktop.signing.manifest import verify_manifest
 
-    try:
-        report = verify_manifest(Path(args.folder), _trust(args.trust))
-    except SigningProblem as problem:
-        _error(problem.message())
+    report = _attempt(lambda: verify_manifest(Path(args.folder), _trust(args.trust)))
+    if report is None:
         return EXIT_INVALID
     lines = [i18n.tr("verify.not_intact")] if not report.intact else []
     lines += [i18n.tr("verify.untrusted")] if report.intact and not report.trusted else []
@@ -169,7 +170,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
         try:
             tokens = list_tokens(module)
         except SigningProblem as problem:
-            _error(problem.message())
+            print_error(problem.message())
             continue
         for token in tokens:
             certs = [
@@ -203,14 +204,11 @@ def _cert_json(info: object) -> dict[str, object]:
 
 
 def cmd_trust_add(args: argparse.Namespace) -> int:
-    from vista_desktop.signing import SigningProblem
     from vista_desktop.signing.certificates import describe
     from vista_desktop.signing.trust import install_user_certificate
 
-    try:
-        certs = install_user_certificate(Path(args.file))
-    except SigningProblem as problem:
-        _error(problem.message())
+    certs = _attempt(lambda: install_user_certificate(Path(args.file)))
+    if certs is None:
         return EXIT_INVALID
     for cert in certs:
         print(i18n.tr("trust.added", name=describe(cert).common_name))

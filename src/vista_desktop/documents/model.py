@@ -74,6 +74,3 @@ class Document:
     title: str
     blocks: tuple[Block, ...]
     language: str = "vi"
-
-    def signature_roles(self) -> list[str]:
-        return [box.role for b in self.blocks if isinstance(b, SignatureRow) for box in b.boxes]

@@ -117,7 +117,6 @@ class DraftService:
 
 @dataclass
 class SessionListeners:
-    changed: list[Callable[[str], None]] = field(default_factory=list)
     saved: list[Callable[[SaveReceipt], None]] = field(default_factory=list)
     save_failed: list[Callable[[Exception], None]] = field(default_factory=list)
 
@@ -148,9 +147,6 @@ class DraftSession:
     def dirty(self) -> bool:
         return self._autosaver.has_pending
 
-    def value(self, field_id: str) -> Any:
-        return get_path(self.data, field_id)
-
     def set_value(self, field_id: str, value: Any) -> None:
         """Set a field (or a whole table) to a stored-form value; None clears it."""
         probe = normalise_data(self.definition, {} if value is None else _nest(field_id, value))
@@ -161,8 +157,6 @@ class DraftSession:
         # An edited complete draft needs checking again before it is complete.
         self.status = STATUS_DRAFT
         self._autosaver.schedule(self.data)
-        for listener in self.listeners.changed:
-            listener(field_id)
 
     def problems(self, field_ids: list[str] | None = None) -> list[Problem]:
         return validate(self.definition, self.data, field_ids)

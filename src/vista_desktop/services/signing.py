@@ -6,10 +6,14 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vista_desktop.signing import SigningProblem, worker
 from vista_desktop.storage.drafts import DocumentRecord, DraftRepository
+
+if TYPE_CHECKING:
+    from vista_desktop.signing.identities import Identity
+    from vista_desktop.signing.pdf_sign import SignRequest, SignResult
 
 FORM_PDF = "form_pdf"
 
@@ -116,15 +120,13 @@ class DocumentSigning:
         install_user_certificate(path)
 
     def sign(
-        self, request: object, identity: object, secret: str | None, draft_id: str | None = None
-    ) -> Future[object]:
+        self, request: SignRequest, identity: Identity, secret: str | None, draft_id: str | None = None
+    ) -> Future[SignResult]:
         """Sign on the signing thread; on success the draft's document becomes the signed file."""
-        from vista_desktop.signing.pdf_sign import SignRequest, sign_pdf
+        from vista_desktop.signing.pdf_sign import sign_pdf
 
-        assert isinstance(request, SignRequest)
-
-        def work() -> object:
-            result = sign_pdf(request, identity, secret)  # type: ignore[arg-type]
+        def work() -> SignResult:
+            result = sign_pdf(request, identity, secret)
             if draft_id is not None:
                 self.record(draft_id, result.path)
             return result

@@ -99,10 +99,4 @@ def open_signer(identity: Identity, secret: str | None) -> Iterator[OpenSigner]:
             raise tokens.map_pkcs11_error(exc, label) from exc
 
 
-def describe_identity(identity: Identity) -> str:
-    if isinstance(identity, Pkcs12Identity):
-        return identity.path.name
-    return identity.token_label or identity.token_serial or identity.module
-
-
 __all__ = ["Identity", "OpenSigner", "Pkcs11Identity", "Pkcs12Identity", "TokenError", "open_signer"]

@@ -19,7 +19,7 @@ from typing import Any
 from asn1crypto import x509
 
 from vista_desktop.signing.certificates import CertificateInfo, check_can_sign
-from vista_desktop.signing.errors import CertificateProblem, DocumentProblem, SigningProblem, os_reason, read_head
+from vista_desktop.signing.errors import CertificateProblem, DocumentProblem, os_reason, read_head
 from vista_desktop.signing.identities import Identity, open_signer
 from vista_desktop.signing.stamp import stamp_params, stamp_style
 from vista_desktop.signing.trust import TrustStore
@@ -159,10 +159,7 @@ def sign_pdf(
             shutil.copyfile(request.source, working)
             _sign_copy(request, working, opened.signer, info, moment)
             os.replace(working, request.target)
-        except SigningProblem:
-            working.unlink(missing_ok=True)
-            raise
-        except BaseException:
+        except BaseException:  # no partial output, whatever went wrong
             working.unlink(missing_ok=True)
             raise
     log.info("signed %s in field %s", request.target.name, request.field)

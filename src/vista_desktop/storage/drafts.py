@@ -196,9 +196,9 @@ class DraftRepository:
                 row.revisions[-1].sealed = True
             row.form_version, row.data_json, row.updated_at = form_version, _dump(data), _now()
 
-    def duplicate(self, draft_id: str, title_suffix: str = "") -> DraftRecord:
+    def duplicate(self, draft_id: str) -> DraftRecord:
         original = self.get(draft_id)
-        return self.create(original.form_id, original.form_version, original.data, original.title + title_suffix)
+        return self.create(original.form_id, original.form_version, original.data, original.title)
 
     def record_document(self, draft_id: str, kind: str, path: str, fields_total: int, fields_signed: int) -> None:
         """Remember the newest document of a kind for a draft, with how many of its signature fields are signed."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -328,7 +327,3 @@ class FormWizard(QWizard):
         self._closed = True
         self.session.close()  # waits for the last save: closing never drops typed text
         self.closed.emit(self.session.draft_id)
-
-
-def saved_at_text(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
