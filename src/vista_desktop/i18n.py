@@ -1,6 +1,7 @@
 """The one translation accessor: every user-facing string goes through `tr`.
 
-Catalogs are flat JSON files in resources/i18n, keyed by a stable id; Vietnamese is the default.
+Catalogs are flat JSON files keyed by a stable id: resources/i18n/<language>.json and one file per package in
+resources/i18n/<language>/ (forms.json, signing.json, …), merged; Vietnamese is the default.
 Core code never builds prose itself: it raises errors and problems that carry a key and parameters,
 and the CLI or the UI turn them into text through this module.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 from vista_desktop.resources import resource_path
 
@@ -16,10 +18,17 @@ DEFAULT_LANGUAGE = "vi"
 _current = DEFAULT_LANGUAGE
 
 
+def catalog_files(language: str) -> list[Path]:
+    folder = resource_path("i18n", language)
+    parts = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return [resource_path("i18n", f"{language}.json"), *parts]
+
+
 @cache
 def catalog(language: str) -> dict[str, str]:
-    path = resource_path("i18n", f"{language}.json")
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, str] = {}
+    for path in catalog_files(language):
+        data.update(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 

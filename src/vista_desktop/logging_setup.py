@@ -8,6 +8,21 @@ import re
 
 from vista_desktop.paths import log_dir
 
+# Libraries that log at INFO on routine work (fontTools on every signature stamp, Alembic on every start): their
+# warnings still reach the log, their chatter does not.
+QUIET_LIBRARIES = (
+    "fontTools",
+    "pyhanko",
+    "pyhanko_certvalidator",
+    "PIL",
+    "httpx",
+    "httpcore",
+    "alembic",
+    "asyncio",
+    "reportlab",
+    "urllib3",
+)
+
 # A 12-digit run is a citizen ID until proven otherwise: keep the province code, hide the rest.
 CITIZEN_ID_RE = re.compile(r"(?<!\d)(\d{3})\d{9}(?!\d)")
 
@@ -40,3 +55,5 @@ def configure_logging(level: int = logging.INFO, stderr_level: int | None = None
         handler._vista = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from vista_desktop.fileio import atomic_write
 from vista_desktop.paths import config_dir
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LANGUAGES = ("vi", "en")
 
 
@@ -23,6 +23,8 @@ class Settings:
     language: str = "vi"
     pkcs11_modules: tuple[str, ...] = ()  # drivers the user added beyond the known names
     timestamp_url: str = ""
+    # Where each kind of window was last closed: name -> (x, y, width, height) of its inner area, in logical pixels.
+    window_geometry: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
     def with_language(self, language: str) -> Settings:
         if language not in LANGUAGES:
@@ -32,13 +34,17 @@ class Settings:
     def with_module(self, path: str) -> Settings:
         return replace(self, pkcs11_modules=tuple(dict.fromkeys([*self.pkcs11_modules, path])))
 
+    def with_window_geometry(self, name: str, geometry: tuple[int, int, int, int]) -> Settings:
+        return replace(self, window_geometry={**self.window_geometry, name: geometry})
+
 
 def settings_path() -> Path:
     return config_dir() / "settings.json"
 
 
 def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
-    # Version 2 added the signing settings; their defaults serve a version 1 file as they are.
+    # Version 2 added the signing settings, version 3 the window geometry; their defaults serve older files as they
+    # are.
     raw["schema_version"] = SCHEMA_VERSION
     return raw
 
@@ -59,11 +65,22 @@ def load_settings() -> Settings:
         language=language if language in LANGUAGES else "vi",
         pkcs11_modules=tuple(str(m) for m in modules) if isinstance(modules, list) else (),
         timestamp_url=str(raw.get("timestamp_url", "")),
+        window_geometry=_geometries(raw.get("window_geometry")),
     )
 
 
+def _geometries(raw: Any) -> dict[str, tuple[int, int, int, int]]:
+    """Only well-formed entries: a hand-edited or damaged value falls back to the window's default size."""
+    if not isinstance(raw, dict):
+        return {}
+    found: dict[str, tuple[int, int, int, int]] = {}
+    for name, value in raw.items():
+        if isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value):
+            x, y, width, height = value
+            if width > 0 and height > 0:
+                found[str(name)] = (x, y, width, height)
+    return found
+
+
 def save_settings(settings: Settings) -> None:
-    path = settings_path()
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(settings_path(), json.dumps(asdict(settings), ensure_ascii=False, indent=2))
