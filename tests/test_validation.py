@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import copy
+import time
 
 import pytest
 
-from vista_desktop.forms.validation import is_valid, validate
+from vista_desktop.forms.limits import DEFAULT_MAX_ROWS
+from vista_desktop.forms.validation import FieldLimitError, Problem, check_limits, is_email, is_valid, validate
 
 
 def problems_of(definition, data):  # type: ignore[no-untyped-def]
@@ -142,3 +144,136 @@ def test_messages_in_english(mau01, complete_data) -> None:
     del complete_data["pi"]["gender"]
     found = problems_of(mau01, complete_data)
     assert found[("pi.gender", "value.required")].message("en") == "Missing: this item is required."
+
+
+# --- bounded, clean input (issue 8 items 7–9, issue 7 item 6) ------------------------------------------------
+
+
+def test_a_100000_character_email_is_checked_in_linear_time(mau01, complete_data) -> None:
+    complete_data["host_org"]["email"] = "a@" + "." * 100_000 + "@"  # 108 s with the old regular expression
+    started = time.perf_counter()
+    found = problems_of(mau01, complete_data)
+    assert time.perf_counter() - started < 1.0
+    assert ("host_org.email", "value.too_long") in found
+    started = time.perf_counter()
+    assert not is_email("a@" + "." * 100_000 + "@")
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("a@b.vn", True),
+        ("a.b@c.d.e", True),
+        ("a@b.", False),
+        ("a@.b", False),
+        ("a@@b.c", False),
+        ("a b@c.d", False),
+        ("@b.c", False),
+        ("a@b", False),
+        ("a@b.c.", True),
+    ],
+)
+def test_email_check_keeps_its_meaning(value: str, valid: bool) -> None:
+    assert is_email(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "code"),
+    [
+        (("host_org", "tax_code"), "٠٣٠١٢٣٤٥٦٧", "value.tax_code"),  # Arabic-Indic digits
+        (("host_org", "tax_code"), "０３０１２３４５６７", "value.tax_code"),  # fullwidth digits
+        (("task", "field_code"), "４０１０７", "value.pattern"),
+        (("task", "field_code"), "٤٠١٠٧", "value.pattern"),
+        (("pi", "citizen_id"), "٠٧٩١٨٥٠١٢٣٤٥", "citizen_id.format"),
+        (("host_org", "phone"), "０２８ ３９２３ ８３２０", "value.phone"),
+        (("pi", "birth_date"), "19850312", "value.not_date"),
+        (("task", "title"), "T" * 1001, "value.too_long"),  # the definition's own max_length
+        (("host_org", "name"), "N" * 2001, "value.too_long"),  # the default for text
+        (("host_org", "name"), {"vi": "Viện"}, "value.text_expected"),
+        (("host_org", "name"), ["Viện"], "value.text_expected"),
+        (("host_org", "name"), "Viện\x00", "value.bad_character"),
+        (("host_org", "name"), "Vi\udc00n", "value.bad_character"),
+        (("task", "budget"), {"total_vnd": 10**18, "state_vnd": 1}, "value.too_large"),
+    ],
+)
+def test_bounded_and_clean_values(mau01, complete_data, path, value, code) -> None:
+    complete_data[path[0]][path[1]] = value
+    found = problems_of(mau01, complete_data)
+    field = ".".join(path) if code != "value.too_large" else "task.budget.total_vnd"
+    assert (field, code) in found, sorted(found)
+
+
+def test_long_text_limit_is_100000_by_default(mau01, complete_data) -> None:
+    complete_data["objectives"] = "x" * 100_000
+    assert validate(mau01, complete_data) == []
+    complete_data["objectives"] = "x" * 100_001
+    assert ("objectives", "value.too_long") in problems_of(mau01, complete_data)
+
+
+def test_a_table_given_a_number_is_a_clear_problem(mau01, complete_data) -> None:
+    complete_data["members"] = 5
+    found = problems_of(mau01, complete_data)
+    assert ("members", "value.table_expected") in found
+    assert "bảng" in found[("members", "value.table_expected")].message()
+
+
+def test_a_row_that_is_not_an_object_is_named_by_its_number(mau01, complete_data) -> None:
+    complete_data["members"].append("Võ Văn Kiệt")
+    found = problems_of(mau01, complete_data)
+    assert ("members[3]", "value.row_expected") in found
+    assert not any(k[0].startswith("members[3].") for k in found)
+    assert found[("members[3]", "value.row_expected")].located_message(mau01).startswith("Dòng 3: ")
+
+
+def test_a_value_where_an_object_is_expected(mau01, complete_data) -> None:
+    complete_data["task"]["budget"] = 5
+    found = problems_of(mau01, complete_data)
+    assert ("task.budget.total_vnd", "value.object_expected") in found
+    assert ("task.budget.state_vnd", "value.object_expected") not in found  # once per broken object
+
+
+def test_too_many_rows_checks_only_the_allowed_rows(mau01, complete_data) -> None:
+    complete_data["members"] = [{"full_name": "A"}] * (DEFAULT_MAX_ROWS + 500)
+    started = time.perf_counter()
+    problems = validate(mau01, complete_data)
+    assert time.perf_counter() - started < 2.0
+    assert ("members", "value.too_many_rows") in {(p.field_id, p.code) for p in problems}
+    assert not any(p.field_id.startswith(f"members[{DEFAULT_MAX_ROWS + 1}]") for p in problems)
+
+
+def test_check_limits_refuses_with_the_field_named(mau01, complete_data) -> None:
+    check_limits(mau01, complete_data)
+    complete_data["members"][1]["full_name"] = "x" * 3000
+    with pytest.raises(FieldLimitError) as caught:
+        check_limits(mau01, complete_data)
+    assert caught.value.message("vi").startswith(
+        "Cá nhân tham gia thực hiện (theo thứ tự tác giả), dòng 2, Họ và tên: Quá dài"
+    )
+    assert caught.value.message("en").startswith("Participants (in author order), row 2, Full name: Too long")
+
+
+# --- messages located as the user sees them (issue 7 item 20) --------------------------------------------------
+
+
+def test_problems_name_the_field_by_label_and_the_row_by_number(mau01, complete_data) -> None:
+    del complete_data["members"][1]["full_name"]
+    del complete_data["pi"]["full_name"]
+    found = problems_of(mau01, complete_data)
+    cell = found[("members[2].full_name", "value.required")]
+    assert cell.field_id == "members[2].full_name"
+    assert cell.message() == "Chưa nhập: mục này là bắt buộc."
+    assert cell.located_message(mau01) == "Dòng 2, Họ và tên: Chưa nhập: mục này là bắt buộc."
+    assert cell.located_message(mau01, "en") == "Row 2, Full name: Missing: this item is required."
+    assert cell.located_message(mau01, with_table=True).startswith(
+        "Cá nhân tham gia thực hiện (theo thứ tự tác giả), dòng 2, Họ và tên: "
+    )
+    plain = found[("pi.full_name", "value.required")]
+    assert plain.located_message(mau01) == "Họ và tên: Chưa nhập: mục này là bắt buộc."
+    assert Problem("no.such.field", "value.required").located_message(mau01).startswith("no.such.field: ")
+
+
+def test_data_that_is_not_an_object_is_one_problem(mau01) -> None:
+    problems = validate(mau01, [1, 2])  # type: ignore[arg-type]
+    assert [(p.field_id, p.code) for p in problems] == [("", "value.data_not_object")]
+    assert problems[0].located_message(mau01) == problems[0].message()

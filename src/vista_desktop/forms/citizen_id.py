@@ -35,8 +35,12 @@ def describe_digit(digit: int) -> tuple[int, str]:
     return 1900 + (digit // 2) * 100, FEMALE if digit % 2 else MALE
 
 
+# ASCII digits only: \d would accept Arabic-Indic or fullwidth digits, which no register holds.
+_ID_RE = re.compile(r"[0-9]{12}")
+
+
 def check_format(value: str) -> list[IdFinding]:
-    if not re.fullmatch(r"\d{12}", value):
+    if not _ID_RE.fullmatch(value):
         return [IdFinding("citizen_id.format")]
     if value[:3] not in citizen_id_province_codes():
         return [IdFinding("citizen_id.unknown_province", {"code": value[:3]}, warning=True)]
@@ -45,7 +49,7 @@ def check_format(value: str) -> list[IdFinding]:
 
 def check_consistency(value: str, birth: date | None, gender: str | None) -> list[IdFinding]:
     """Errors where digit 4 or digits 5–6 contradict a known birth date or gender, with the reason spelled out."""
-    if not re.fullmatch(r"\d{12}", value):
+    if not _ID_RE.fullmatch(value):
         return []
     digit = int(value[3])
     coded_century, coded_gender = describe_digit(digit)

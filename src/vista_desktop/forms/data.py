@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from vista_desktop.forms.limits import MAX_NESTING, InputLimitError
 from vista_desktop.forms.model import FormDefinition
 from vista_desktop.forms.values import coerce_stored, normalise_tree
 
 Data = dict[str, Any]
+
+
+def check_depth(value: Any, limit: int = MAX_NESTING) -> None:
+    """Refuse JSON-like data nested deeper than `limit` (`InputLimitError`, key forms.too_deep).
+
+    Call it on what `json.loads` returned, before anything recursive (normalising, copying, saving) walks it:
+    a file nested 500 levels deep would otherwise end in RecursionError. Iterative, linear in the size.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise InputLimitError("forms.too_deep", limit=limit)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def get_path(data: Data, field_id: str) -> Any:
@@ -45,14 +60,20 @@ def set_path(data: Data, field_id: str, value: Any) -> None:
 
 
 def normalise_data(definition: FormDefinition, data: Data) -> Data:
-    """NFC all text and bring each known field to its stored type; unknown keys are kept untouched."""
-    result: Data = normalise_tree(copy.deepcopy(data))
+    """Clean all text (NFC, no control characters) and bring each known field to its stored type. Unknown keys and
+    values of the wrong kind are kept, for validation to report. Raises `InputLimitError` for data that is not an
+    object or is nested too deep."""
+    if not isinstance(data, dict):
+        raise InputLimitError("forms.not_an_object")
+    check_depth(data)
+    result: Data = normalise_tree(data)  # builds new containers all the way down: no copy needed
     for field in definition.all_fields():
         value = get_path(result, field.id)
         if field.derived is not None:
             set_path(result, field.id, None)
         elif field.is_table and isinstance(value, list):
-            rows = [_normalise_row(field.columns, row) for row in value if isinstance(row, dict)]
+            # A row that is not an object is kept: validation reports it by its number.
+            rows = [_normalise_row(field.columns, row) if isinstance(row, dict) else row for row in value]
             set_path(result, field.id, rows or None)
         elif value is not None:
             set_path(result, field.id, coerce_stored(field, value))

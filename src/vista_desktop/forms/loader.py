@@ -10,8 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from vista_desktop.forms.model import (
     Choice,
     Derived,
@@ -24,88 +22,58 @@ from vista_desktop.forms.model import (
     Section,
     SignatureBlock,
 )
+from vista_desktop.forms.schema import DefinitionError as DefinitionError  # re-exported: callers catch it here
+from vista_desktop.forms.schema import read_definition
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
-# libyaml's loader parses the definitions about ten times faster than the pure-Python one (start-up time).
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The raw values below were checked by forms.schema: the builders only convert, they never need to refuse.
 
 
-class DefinitionError(ValueError):
-    """A definition file does not describe a valid form."""
-
-
-def _label(raw: Any, where: str) -> Label:
+def _label(raw: Any) -> Label:
     if isinstance(raw, str):
         return Label(raw, raw)
-    if isinstance(raw, dict) and "vi" in raw:
-        return Label(str(raw["vi"]), str(raw.get("en", raw["vi"])))
-    raise DefinitionError(f"{where}: a label needs at least 'vi'")
+    return Label(str(raw["vi"]), str(raw.get("en") or raw["vi"]))
 
 
-def _opt_label(raw: Any, where: str) -> Label | None:
-    return None if raw is None else _label(raw, where)
+def _opt_label(raw: Any) -> Label | None:
+    return None if raw is None else _label(raw)
 
 
-def _choice(raw: Any, where: str) -> Choice:
+def _choice(raw: Any) -> Choice:
     if isinstance(raw, str):
         return Choice(raw, Label(raw, raw))
     value = str(raw["value"])
     return Choice(value, Label(value, str(raw.get("en", value))))
 
 
-def _field(raw: dict[str, Any], where: str) -> Field:
-    fid = raw.get("id")
-    if not fid:
-        raise DefinitionError(f"{where}: field without id")
-    where = f"{where}/{fid}"
-    try:
-        ftype = FieldType(raw.get("type", "text"))
-    except ValueError as exc:
-        raise DefinitionError(f"{where}: unknown type {raw.get('type')!r}") from exc
+def _field(raw: dict[str, Any]) -> Field:
     derived = raw.get("derived")
-    field = Field(
-        id=str(fid),
-        type=ftype,
-        label=_label(raw.get("label"), where),
+    return Field(
+        id=str(raw["id"]),
+        type=FieldType(raw.get("type", "text")),
+        label=_label(raw["label"]),
         required=bool(raw.get("required", False)),
-        help=_opt_label(raw.get("help"), where),
-        choices=tuple(_choice(c, where) for c in raw.get("choices", ())),
-        columns=tuple(_field(c, where) for c in raw.get("columns", ())),
+        help=_opt_label(raw.get("help")),
+        choices=tuple(_choice(c) for c in raw.get("choices", ())),
+        columns=tuple(_field(c) for c in raw.get("columns", ())),
         pattern=raw.get("pattern"),
-        pattern_hint=_opt_label(raw.get("pattern_hint"), where),
+        pattern_hint=_opt_label(raw.get("pattern_hint")),
         min_value=raw.get("min"),
         max_value=raw.get("max"),
         max_length=raw.get("max_length"),
         min_rows=int(raw.get("min_rows", 0)),
+        max_rows=raw.get("max_rows"),
         derived=Derived(derived[0], derived[1]) if derived else None,
     )
-    if ftype in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and not field.choices:
-        raise DefinitionError(f"{where}: a choice field needs choices")
-    if ftype is FieldType.TABLE and not field.columns:
-        raise DefinitionError(f"{where}: a table needs columns")
-    return field
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DefinitionError(f"{path.name}: {exc}") from exc
-
-
-def _section(raw: dict[str, Any], base: Path) -> Section:
-    if "include" in raw:
-        included = _read_yaml(base / raw["include"])
-        overrides = {k: v for k, v in raw.items() if k not in ("include", "require")}
-        required = set(raw.get("require", ()))
-        raw = {**included, **overrides}
-        raw["fields"] = [{**f, "required": True} if f["id"] in required else f for f in raw.get("fields", ())]
-    sid = str(raw.get("id", ""))
+def _section(raw: dict[str, Any]) -> Section:
     return Section(
-        id=sid,
-        label=_label(raw.get("label"), sid),
-        fields=tuple(_field(f, sid) for f in raw.get("fields", ())),
-        help=_opt_label(raw.get("help"), sid),
+        id=str(raw["id"]),
+        label=_label(raw["label"]),
+        fields=tuple(_field(f) for f in raw["fields"]),
+        help=_opt_label(raw.get("help")),
         printed=bool(raw.get("printed", True)),
     )
 
@@ -115,11 +83,10 @@ def _rule(raw: dict[str, Any]) -> Rule:
 
 
 def _signature(raw: dict[str, Any]) -> SignatureBlock:
-    role = str(raw["role"])
     return SignatureBlock(
-        role=role,
-        title=_label(raw["title"], role),
-        note=_opt_label(raw.get("note"), role),
+        role=str(raw["role"]),
+        title=_label(raw["title"]),
+        note=_opt_label(raw.get("note")),
         name_field=raw.get("name_field"),
     )
 
@@ -128,9 +95,9 @@ def _layout(raw: dict[str, Any] | None, title: Label) -> DocumentLayout:
     raw = raw or {}
     return DocumentLayout(
         number_prefix=str(raw.get("number_prefix", "")),
-        title=_label(raw["title"], "layout") if "title" in raw else title,
-        subtitle=_opt_label(raw.get("subtitle"), "layout"),
-        recipient=_opt_label(raw.get("recipient"), "layout"),
+        title=_label(raw["title"]) if "title" in raw else title,
+        subtitle=_opt_label(raw.get("subtitle")),
+        recipient=_opt_label(raw.get("recipient")),
         issuer_superior_field=raw.get("issuer_superior_field", "host_org.superior_body"),
         issuer_name_field=raw.get("issuer_name_field", "host_org.name"),
         place_field=raw.get("place_field"),
@@ -138,38 +105,22 @@ def _layout(raw: dict[str, Any] | None, title: Label) -> DocumentLayout:
     )
 
 
-def _check_ids(definition: FormDefinition) -> None:
-    seen: set[str] = set()
-    for f in definition.all_fields():
-        if f.id in seen:
-            raise DefinitionError(f"{definition.form_id}: field {f.id} defined twice")
-        seen.add(f.id)
-    for rule in definition.rules:
-        operands = rule.fields if rule.table is None else (rule.table,)
-        for operand in operands:
-            if operand not in seen:
-                raise DefinitionError(f"{definition.form_id}: rule {rule.kind} names unknown field {operand}")
-
-
 def load_definition_file(path: Path) -> FormDefinition:
-    raw = _read_yaml(path)
-    if not isinstance(raw, dict) or "form" not in raw or "version" not in raw:
-        raise DefinitionError(f"{path.name}: needs 'form' and 'version'")
-    title = _label(raw.get("title"), "title")
-    definition = FormDefinition(
+    """Read, check (forms.schema) and build one form file; raises `DefinitionError` naming file, line and key."""
+    raw = read_definition(path)
+    title = _label(raw["title"])
+    return FormDefinition(
         form_id=str(raw["form"]),
         version=str(raw["version"]),
         title=title,
-        short_title=_label(raw.get("short_title", raw.get("title")), "short_title"),
-        sections=tuple(_section(s, path.parent) for s in raw.get("sections", ())),
+        short_title=_label(raw.get("short_title", raw["title"])),
+        sections=tuple(_section(s) for s in raw["sections"]),
         rules=tuple(_rule(r) for r in raw.get("rules", ())),
         signatures=tuple(_signature(s) for s in raw.get("signatures", ())),
         layout=_layout(raw.get("layout"), title),
         summary_field=raw.get("summary_field"),
         migrates_from=tuple(str(v) for v in raw.get("migrates_from", ())),
     )
-    _check_ids(definition)
-    return definition
 
 
 class UnknownFormError(KeyError):

@@ -65,8 +65,9 @@ class Field:
     pattern_hint: Label | None = None
     min_value: int | None = None
     max_value: int | None = None
-    max_length: int | None = None
+    max_length: int | None = None  # None: the default of the type in forms.limits
     min_rows: int = 0
+    max_rows: int | None = None  # table fields only; None: limits.DEFAULT_MAX_ROWS
     derived: Derived | None = None
 
     @property

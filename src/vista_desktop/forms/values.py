@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from vista_desktop.forms.limits import MAX_NUMBER_DIGITS, max_length_of
 from vista_desktop.forms.model import Field, FieldType
 
 TEXT_TYPES = frozenset(
@@ -42,14 +43,35 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# C0 controls except tab and newline, DEL, C1 controls and the two non-characters XML forbids: none can be typed on
+# purpose, all come from pasted or corrupted text, and the DOCX writer (XML 1.0) refuses them.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# Half of a UTF-16 surrogate pair on its own (JSON "\ud800"): not a character; nothing can store or print it.
+LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """NFC, Windows and old Mac line ends as \\n, control characters removed. Lone surrogates are kept, for
+    validation to report them (`value.bad_character`): dropping them would change the text unseen."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return nfc(_CONTROL_RE.sub("", text))
+
+
+def has_bad_characters(text: str) -> bool:
+    """Whether `text` holds a lone surrogate or a control character that `clean_text` would remove."""
+    return LONE_SURROGATE_RE.search(text) is not None or _CONTROL_RE.search(text) is not None
+
+
 def normalise_tree(value: Any) -> Any:
-    """NFC every string inside a JSON-like value (keys too); trims surrounding white space of strings."""
+    """Clean every string inside a JSON-like value (keys too, `clean_text`) and trim surrounding white space of
+    strings. Recursive: callers bound the nesting first (`forms.data.check_depth`)."""
     if isinstance(value, str):
-        return nfc(value).strip()
+        return clean_text(value).strip()
     if isinstance(value, list):
         return [normalise_tree(v) for v in value]
     if isinstance(value, dict):
-        return {nfc(str(k)): normalise_tree(v) for k, v in value.items()}
+        return {clean_text(str(k)): normalise_tree(v) for k, v in value.items()}
     return value
 
 
@@ -73,9 +95,16 @@ def parse_integer(text: str) -> int:
     cleaned = re.sub(r"[\s.\u00a0]", "", text.strip())
     if cleaned.endswith(("đ", "đồng")):
         cleaned = cleaned.removesuffix("đồng").removesuffix("đ")
-    if not re.fullmatch(r"-?\d+", cleaned):
+    # ASCII digits only: int() would also read Arabic-Indic and fullwidth digits.
+    if not _INTEGER_RE.fullmatch(cleaned):
         raise ValueParseError("value.not_integer")
+    # Beyond this int() is refused by Python itself (4,300 digits) or is no amount of đồng anyway.
+    if len(cleaned.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueParseError("value.number_too_long")
     return int(cleaned)
+
+
+_INTEGER_RE = re.compile(r"-?[0-9]+")
 
 
 # --- dates --------------------------------------------------------------------------------------------------
@@ -84,11 +113,11 @@ def parse_integer(text: str) -> int:
 def parse_date(text: str) -> str:
     """Reads 'dd/mm/yyyy' (or d/m/yyyy, with - or .) or ISO 'yyyy-mm-dd'; returns ISO."""
     text = text.strip()
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", text)
     if m:
         day, month, year = int(m[1]), int(m[2]), int(m[3])
     else:
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        m = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text)
         if not m:
             raise ValueParseError("value.not_date")
         year, month, day = int(m[1]), int(m[2]), int(m[3])
@@ -101,11 +130,11 @@ def parse_date(text: str) -> str:
 def parse_month(text: str) -> str:
     """Reads 'mm/yyyy' or ISO 'yyyy-mm'; returns 'YYYY-MM'."""
     text = text.strip()
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", text)
+    m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{4})", text)
     if m:
         month, year = int(m[1]), int(m[2])
     else:
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+        m = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text)
         if not m:
             raise ValueParseError("value.not_month")
         year, month = int(m[1]), int(m[2])
@@ -114,10 +143,17 @@ def parse_month(text: str) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_MONTH_RE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
 def iso_to_date(iso: str) -> date | None:
+    """The date of a stored value, which must be exactly 'YYYY-MM-DD' (Python would also read '20250205')."""
+    if not isinstance(iso, str) or not ISO_DATE_RE.fullmatch(iso):
+        return None
     try:
         return date.fromisoformat(iso)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
 
 
@@ -127,7 +163,7 @@ def format_date(iso: str) -> str:
 
 
 def format_month(iso: str) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{2})", iso)
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", iso)
     return f"{m[2]}/{m[1]}" if m else iso
 
 
@@ -144,8 +180,9 @@ def vietnamese_date_line(place: str, iso: str | None) -> str:
 
 
 def parse_input(field: Field, text: str) -> Any:
-    """Turn what a user typed into the stored value of `field`; empty text gives None."""
-    text = nfc(text).strip()
+    """Turn what a user typed on screen into the stored value of `field` (dates dd/mm/yyyy, months mm/yyyy, ISO
+    also read); empty text gives None."""
+    text = clean_text(text).strip()
     if text == "":
         return None
     if field.type in (FieldType.INTEGER, FieldType.MONEY, FieldType.YEAR):
@@ -176,9 +213,15 @@ def coerce_stored(field: Field, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        value = nfc(value).strip()
+        value = clean_text(value).strip()
         if value == "":
             return None
+        # Files carry ISO dates only: '05/02/2025' could be day-first or month-first, '20250205' is no date format
+        # of forms.md. Kept as is, validation reports it.
+        if field.type in (FieldType.DATE, FieldType.MONTH):
+            return value
+        if len(value) > max_length_of(field):
+            return value  # validation reports the length; parsing megabytes would only delay that
         try:
             return parse_input(field, value)
         except ValueParseError:
