@@ -1,4 +1,8 @@
-"""The document model: the blocks of a Vietnamese administrative document (Decree 30/2020 layout)."""
+"""The document model: the blocks of a Vietnamese administrative document (Decree 30/2020 layout).
+
+Official documents are always in Vietnamese, whatever the interface language; every text here is final (NFC,
+punctuated) so that both renderers print the same words.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from dataclasses import dataclass
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+# The token in the PDF's /Keywords that marks a working copy: signing refuses a file that carries it.
+WORKING_COPY_KEYWORD = "vista-working-copy"
 
 
 @dataclass(frozen=True)
@@ -15,6 +21,7 @@ class Header:
     superior: str
     issuer: str
     form_number: str = ""
+    annex: str = ""  # the legal instrument the form is issued with, under the form number
     date_line: str = ""
 
 
@@ -38,7 +45,7 @@ class Heading:
 @dataclass(frozen=True)
 class KeyValue:
     number: str
-    label: str
+    label: str  # punctuated: ends with the colon (or already holds one)
     value: str
     long: bool = False  # long text: the value goes in its own paragraphs under the label
     caption_only: bool = False  # a label introducing the rows that follow
@@ -47,10 +54,10 @@ class KeyValue:
 @dataclass(frozen=True)
 class TableBlock:
     number: str
-    caption: str
+    caption: str  # punctuated like KeyValue.label
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]  # relative widths, first column is the row number (STT)
+    widths_mm: tuple[float, ...]  # absolute, summing to the text width; the first column is the row number (STT)
 
 
 @dataclass(frozen=True)
@@ -73,4 +80,5 @@ Block = Header | Title | Recipient | Heading | KeyValue | TableBlock | Signature
 class Document:
     title: str
     blocks: tuple[Block, ...]
-    language: str = "vi"
+    working_copy: bool = False  # a draft with errors: watermarked "DỰ THẢO", never signed
+    language: str = "vi-VN"
