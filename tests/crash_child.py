@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import sys
 
-from vista_desktop.services.drafts import DraftService
+from vista_desktop.services.app import AppServices
 
 
 def main() -> None:
     draft_id, start = sys.argv[1], int(sys.argv[2])
-    service = DraftService.open_default()
+    service = AppServices().drafts
     session = service.edit(draft_id, autosave_delay=0.0)
     i = start
     while True:

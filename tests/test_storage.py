@@ -131,3 +131,111 @@ def test_upgrading_an_older_database_keeps_its_drafts(isolated_profile) -> None:
     assert repo.get("d1").title == "Đề tài cũ"
     repo.record_document("d1", "form_pdf", "/tmp/x.pdf", 3, 1)
     assert repo.documents("d1")["d1"][0].fields_signed == 1
+
+
+# --- recycle bin ------------------------------------------------------------------------------------------------
+
+
+def test_trashed_drafts_leave_the_list_and_can_be_restored(repo) -> None:
+    kept = repo.create("mau-01", "2023", {"a": 1}, "Giữ lại")
+    gone = repo.create("mau-01", "2023", {"a": 2}, "Xóa nhầm")
+    repo.save(gone.id, {"a": 3}, "Xóa nhầm", "s")
+    repo.trash(gone.id)
+    assert [d.id for d in repo.list()] == [kept.id]
+    trashed = repo.trashed()
+    assert [d.id for d in trashed] == [gone.id]
+    assert trashed[0].deleted_at is not None and trashed[0].deleted_at.tzinfo is not None
+    assert repo.get(gone.id).deleted_at == trashed[0].deleted_at  # still readable, e.g. to preview
+    repo.restore(gone.id)
+    assert {d.id for d in repo.list()} == {kept.id, gone.id}
+    assert repo.trashed() == []
+    restored = repo.get(gone.id)
+    assert restored.data == {"a": 3} and restored.deleted_at is None
+    assert [r.number for r in repo.revisions(gone.id)] == [1]
+
+
+def test_trash_and_restore_of_an_unknown_draft(repo) -> None:
+    with pytest.raises(DraftNotFoundError):
+        repo.trash("nope")
+    with pytest.raises(DraftNotFoundError):
+        repo.restore("nope")
+
+
+def test_trashing_twice_keeps_the_first_deletion_time(repo) -> None:
+    record = repo.create("mau-01", "2023", {}, "A")
+    repo.trash(record.id)
+    first = repo.trashed()[0].deleted_at
+    repo.trash(record.id)
+    assert repo.trashed()[0].deleted_at == first
+
+
+def test_purge_erases_only_drafts_in_the_bin_long_enough(repo) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    live = repo.create("mau-01", "2023", {}, "Đang làm")
+    old = repo.create("mau-01", "2023", {}, "Xóa lâu rồi")
+    repo.save(old.id, {"x": 1}, "Xóa lâu rồi", "s")
+    repo.record_document(old.id, "form_pdf", "/tmp/x.pdf", 3, 0)
+    repo.trash(old.id)
+    assert repo.purge_trash() == 0  # deleted just now: kept 30 days
+    assert repo.purge_trash(now=datetime.now(UTC) + timedelta(days=29)) == 0
+    assert repo.purge_trash(now=datetime.now(UTC) + timedelta(days=31)) == 1
+    assert repo.trashed() == []
+    with pytest.raises(DraftNotFoundError):
+        repo.get(old.id)
+    assert [d.id for d in repo.list()] == [live.id]
+    with sqlite3.connect(database_path()) as con:
+        assert con.execute("SELECT count(*) FROM draft_revisions WHERE draft_id=?", (old.id,)).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM draft_documents WHERE draft_id=?", (old.id,)).fetchone() == (0,)
+    con.close()
+
+
+def test_start_up_empties_the_bin_of_old_drafts(isolated_profile) -> None:
+    from vista_desktop.storage.database import open_database_safely
+
+    path = database_path()
+    opened = open_database_safely(path)
+    repo = DraftRepository(opened.engine)
+    old = repo.create("mau-01", "2023", {}, "Cũ")
+    recent = repo.create("mau-01", "2023", {}, "Mới xóa")
+    repo.trash(old.id)
+    repo.trash(recent.id)
+    opened.close()
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE drafts SET deleted_at = '2000-01-01 00:00:00.000000' WHERE id = ?", (old.id,))
+    con.close()
+    again = open_database_safely(path)
+    try:
+        assert again.purged == 1
+        assert [d.id for d in DraftRepository(again.engine).trashed()] == [recent.id]
+    finally:
+        again.close()
+
+
+def test_draft_summary_keeps_its_positional_fields() -> None:
+    from datetime import UTC, datetime
+
+    from vista_desktop.storage.drafts import DraftRecord, DraftSummary
+
+    now = datetime.now(UTC)
+    summary = DraftSummary("id", "mau-01", "2023", "T", "draft", 0, now, now)
+    assert summary.deleted_at is None
+    record = DraftRecord("id", "mau-01", "2023", "T", "draft", 0, now, now, {"a": 1})
+    assert record.data == {"a": 1} and record.deleted_at is None
+
+
+def test_storage_catalogs_have_the_same_keys_and_placeholders() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "vista_desktop" / "resources" / "i18n"
+    vi = json.loads((folder / "vi" / "storage.json").read_text(encoding="utf-8"))
+    en = json.loads((folder / "en" / "storage.json").read_text(encoding="utf-8"))
+    assert set(vi) == set(en)
+    assert all(k.startswith("storage.") for k in vi)
+    for key in vi:
+        assert set(re.findall(r"{(\w+)}", vi[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+    code = "".join(p.read_text(encoding="utf-8") for p in (folder.parents[1] / "storage").rglob("*.py"))
+    used = set(re.findall(r"""["'](storage\.[a-z_]+)["']""", code))
+    assert used and used <= set(vi), used - set(vi)

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import builtins
+import hashlib
 import json
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from vista_desktop.storage.models import DocumentRow, DraftRow, RevisionRow
 from vista_desktop.storage.status import STATUS_COMPLETE, STATUS_DRAFT
 
-__all__ = ["STATUS_COMPLETE", "STATUS_DRAFT", "DraftNotFoundError", "DraftRecord", "DraftRepository", "DraftSummary"]
+__all__ = [
+    "STATUS_COMPLETE",
+    "STATUS_DRAFT",
+    "TRASH_RETENTION",
+    "DraftNotFoundError",
+    "DraftRecord",
+    "DraftRepository",
+    "DraftSummary",
+]
+
+# How long a deleted draft stays in the recycle bin before it is erased for good.
+TRASH_RETENTION = timedelta(days=30)
 
 
 class DraftNotFoundError(LookupError):
@@ -43,6 +55,9 @@ class DraftSummary:
     revision: int
     created_at: datetime
     updated_at: datetime
+    # Keyword-only so that it sorts after DraftRecord.data and existing positional constructors keep working.
+    deleted_at: datetime | None = field(default=None, kw_only=True)
+    data_hash: str | None = field(default=None, kw_only=True)  # SHA-256 of the stored data (see `data_hash`)
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,11 @@ class DocumentRecord:
     fields_total: int
     fields_signed: int
     updated_at: datetime
+    data_hash: str | None = None  # of the draft's data the document was made from
+
+    def outdated(self, draft: DraftSummary) -> bool:
+        """The draft was edited after this document was made from it (unknown on rows older than 0004: False)."""
+        return self.data_hash is not None and draft.data_hash is not None and self.data_hash != draft.data_hash
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,8 @@ def _summary(row: DraftRow) -> DraftSummary:
         row.revision,
         _aware(row.created_at),
         _aware(row.updated_at),
+        deleted_at=_aware(row.deleted_at) if row.deleted_at is not None else None,
+        data_hash=row.data_hash,
     )
 
 
@@ -101,11 +123,22 @@ def _record(row: DraftRow) -> DraftRecord:
         s.created_at,
         s.updated_at,
         json.loads(row.data_json),
+        deleted_at=s.deleted_at,
+        data_hash=s.data_hash,
     )
 
 
 def _dump(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def data_hash(data: dict[str, Any]) -> str:
+    """SHA-256 of a draft's data as stored: equal data, equal hash, whatever the order of its keys."""
+    return _hash(_dump(data))
+
+
+def _hash(payload: str) -> str:
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class DraftRepository:
@@ -126,7 +159,8 @@ class DraftRepository:
             form_version=form_version,
             title=title,
             status=STATUS_DRAFT,
-            data_json=_dump(data),
+            data_json=(payload := _dump(data)),
+            data_hash=_hash(payload),
             revision=0,
             created_at=now,
             updated_at=now,
@@ -140,9 +174,45 @@ class DraftRepository:
             return _record(self._row(session, draft_id))
 
     def list(self) -> list[DraftSummary]:
+        """Drafts not in the recycle bin, newest first."""
         with self._sessions() as session:
-            rows = session.scalars(select(DraftRow).order_by(DraftRow.updated_at.desc()))
+            # The data stays on disk: the list needs the summary only, and 10,000 drafts' data is megabytes.
+            query = select(DraftRow).options(defer(DraftRow.data_json))
+            rows = session.scalars(query.where(DraftRow.deleted_at.is_(None)).order_by(DraftRow.updated_at.desc()))
             return [_summary(r) for r in rows]
+
+    def trash(self, draft_id: str) -> None:
+        """Move a draft to the recycle bin: out of `list()`, restorable until purged."""
+        with self._sessions.begin() as session:
+            row = self._row(session, draft_id)
+            if row.deleted_at is None:
+                row.deleted_at = _now()
+
+    def restore(self, draft_id: str) -> None:
+        """Take a draft out of the recycle bin, as it was."""
+        with self._sessions.begin() as session:
+            self._row(session, draft_id).deleted_at = None
+
+    def trashed(self) -> builtins.list[DraftSummary]:
+        """Drafts in the recycle bin, most recently deleted first."""
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(DraftRow).where(DraftRow.deleted_at.is_not(None)).order_by(DraftRow.deleted_at.desc())
+            )
+            return [_summary(r) for r in rows]
+
+    def purge_trash(self, older_than: timedelta = TRASH_RETENTION, now: datetime | None = None) -> int:
+        """Erase for good the drafts deleted more than `older_than` ago; returns how many."""
+        cutoff = (now.astimezone(UTC).replace(tzinfo=None) if now else _now()) - older_than
+        with self._sessions() as session:
+            ids = builtins.list(
+                session.scalars(
+                    select(DraftRow.id).where(DraftRow.deleted_at.is_not(None), DraftRow.deleted_at <= cutoff)
+                )
+            )
+        for draft_id in ids:
+            self.delete(draft_id)
+        return len(ids)
 
     def save(
         self,
@@ -176,7 +246,7 @@ class DraftRepository:
                     )
                 )
                 row.revision = number
-            row.data_json, row.title, row.updated_at = payload, title, now
+            row.data_json, row.data_hash, row.title, row.updated_at = payload, _hash(payload), title, now
             return SaveReceipt(draft_id, row.revision, _aware(now))
 
     def set_status(self, draft_id: str, status: str) -> None:
@@ -194,14 +264,29 @@ class DraftRepository:
             row = self._row(session, draft_id)
             if row.revisions:
                 row.revisions[-1].sealed = True
-            row.form_version, row.data_json, row.updated_at = form_version, _dump(data), _now()
+            payload = _dump(data)
+            row.form_version, row.data_json, row.data_hash, row.updated_at = (
+                form_version,
+                payload,
+                _hash(payload),
+                _now(),
+            )
 
     def duplicate(self, draft_id: str) -> DraftRecord:
         original = self.get(draft_id)
         return self.create(original.form_id, original.form_version, original.data, original.title)
 
-    def record_document(self, draft_id: str, kind: str, path: str, fields_total: int, fields_signed: int) -> None:
-        """Remember the newest document of a kind for a draft, with how many of its signature fields are signed."""
+    def record_document(
+        self,
+        draft_id: str,
+        kind: str,
+        path: str,
+        fields_total: int,
+        fields_signed: int,
+        data_hash: str | None = None,
+    ) -> None:
+        """Remember the newest document of a kind for a draft, with how many of its signature fields are signed
+        and the hash of the data it was made from (None: unchanged, as when a signature is added to it)."""
         with self._sessions.begin() as session:
             self._row(session, draft_id)
             row = session.scalars(
@@ -211,6 +296,8 @@ class DraftRepository:
                 row = DocumentRow(draft_id=draft_id, kind=kind)
                 session.add(row)
             row.path, row.fields_total, row.fields_signed, row.updated_at = path, fields_total, fields_signed, _now()
+            if data_hash is not None:
+                row.data_hash = data_hash
 
     def documents(self, draft_id: str | None = None) -> dict[str, builtins.list[DocumentRecord]]:
         """Documents by draft id (of one draft, or of all)."""
@@ -221,11 +308,12 @@ class DraftRepository:
             found: dict[str, builtins.list[DocumentRecord]] = {}
             for r in session.scalars(query):
                 found.setdefault(r.draft_id, []).append(
-                    DocumentRecord(r.kind, r.path, r.fields_total, r.fields_signed, _aware(r.updated_at))
+                    DocumentRecord(r.kind, r.path, r.fields_total, r.fields_signed, _aware(r.updated_at), r.data_hash)
                 )
             return found
 
     def delete(self, draft_id: str) -> None:
+        """Erase a draft for good, with its revisions and documents (the recycle bin is `trash`)."""
         with self._sessions.begin() as session:
             self._row(session, draft_id)
             session.execute(delete(DocumentRow).where(DocumentRow.draft_id == draft_id))

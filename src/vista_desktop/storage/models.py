@@ -24,6 +24,10 @@ class DraftRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(index=True)
+    # Set when the draft is moved to the recycle bin; purged for good some days later.
+    deleted_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True, default=None)
+    # SHA-256 of data_json: what an exported document is compared with (None on rows not saved since 0004).
+    data_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
     revisions: Mapped[list[RevisionRow]] = relationship(
         back_populates="draft",
@@ -65,3 +69,4 @@ class DocumentRow(Base):
     fields_total: Mapped[int] = mapped_column(Integer, default=0)
     fields_signed: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column()
+    data_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
