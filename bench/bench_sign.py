@@ -75,7 +75,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 from tests.pki import PASSWORD
 from vista_desktop.signing.identities import Pkcs12Identity
-from vista_desktop.signing.manifest import sign_manifest
+from vista_desktop.services.dossier import sign_manifest
 from vista_desktop.signing.pdf_sign import SignRequest, sign_pdf
 from vista_desktop.signing.trust import TrustStore
 folder, p12, root = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from vista_desktop import tasks
 from vista_desktop.documents.render import render
-from vista_desktop.signing import CertificateProblem, CredentialError, DocumentProblem, TokenError, worker
+from vista_desktop.signing import CertificateProblem, CredentialError, DocumentProblem, TokenError
 from vista_desktop.signing.identities import Pkcs11Identity, Pkcs12Identity
 from vista_desktop.signing.pdf_sign import FieldPlacement, SignRequest, add_signature_fields, sign_pdf
 from vista_desktop.signing.trust import TrustStore
@@ -38,7 +39,7 @@ def token_identity() -> Pkcs11Identity:
 
 def sign(source: Path, target: Path, identity, secret, trust, **kwargs):  # type: ignore[no-untyped-def]
     # As the GUI runs it: on the one signing thread.
-    return worker.run(lambda: sign_pdf(SignRequest(source, target, **kwargs), identity, secret, trust))
+    return tasks.run(lambda _ctx: sign_pdf(SignRequest(source, target, **kwargs), identity, secret, trust), "signing")
 
 
 def test_token_and_p12_signatures_verify_as_intact_and_trusted(softhsm_conf, pki, trust, form_pdf, tmp_path) -> None:
@@ -391,14 +392,15 @@ def test_certificate_not_yet_valid_at_a_frozen_moment(pki, trust, form_pdf, tmp_
 
     moment = datetime(2024, 6, 1, tzinfo=UTC)  # the test certificates are valid from 2025
     with pytest.raises(CertificateProblem) as caught:
-        worker.run(
-            lambda: sign_pdf(
+        tasks.run(
+            lambda _ctx: sign_pdf(
                 SignRequest(form_pdf, tmp_path / "out.pdf"),
                 Pkcs12Identity(pki["pi"].p12),
                 PASSWORD,
                 trust,
                 moment=moment,
-            )
+            ),
+            "signing",
         )
     assert caught.value.code == "sign.cert_not_yet_valid"
     assert "01/01/2025" in caught.value.message()

@@ -161,7 +161,7 @@ def test_manifest_sign_and_verify(softhsm_conf, pki, trust_test_root, form, tmp_
     )
     assert signed.returncode == 0, signed.stderr
     manifest = json.loads((dossier / "manifest.json").read_text(encoding="utf-8"))
-    assert {f["name"] for f in manifest["files"]} == {
+    assert {f["path"] for f in manifest["files"]} == {
         "mau-05.pdf",
         "phụ lục/số liệu khảo sát.csv",
         "phụ lục/mã nguồn.zip",

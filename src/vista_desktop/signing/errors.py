@@ -1,20 +1,22 @@
-"""Signing errors as data: an i18n key and its parameters; the CLI and the GUI turn them into a message."""
+"""The signing package's errors: `VistaError`s with sign.* keys, grouped by what the user can do about them."""
 
 from __future__ import annotations
 
+from vista_desktop.errors import VistaError, os_reason
 
-class SigningProblem(Exception):
+__all__ = [
+    "CertificateProblem",
+    "CredentialError",
+    "DocumentProblem",
+    "SigningProblem",
+    "TokenError",
+    "os_reason",
+    "read_head",
+]
+
+
+class SigningProblem(VistaError):
     """Why a signature cannot be made or checked; `code` is an i18n key (sign.*)."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code, params)
-        self.code = code
-        self.params = params
-
-    def message(self, language: str | None = None) -> str:
-        from vista_desktop.i18n import tr
-
-        return tr(self.code, language, **self.params)
 
 
 class CredentialError(SigningProblem):
@@ -31,11 +33,6 @@ class CertificateProblem(SigningProblem):
 
 class DocumentProblem(SigningProblem):
     """The input document cannot be signed or read."""
-
-
-def os_reason(exc: OSError) -> str:
-    """The operating system's words for a file error (e.g. 'No such file or directory')."""
-    return exc.strerror or str(exc)
 
 
 def read_head(path: object, size: int, problem: type[SigningProblem], code: str) -> bytes:

@@ -11,6 +11,7 @@ from pathlib import Path
 from asn1crypto import pem, x509
 from pyhanko_certvalidator import ValidationContext
 
+from vista_desktop.fileio import atomic_write
 from vista_desktop.paths import data_dir
 from vista_desktop.resources import resource_path
 from vista_desktop.signing.errors import CertificateProblem, os_reason
@@ -56,7 +57,8 @@ class TrustStore:
 
     def add(self, certificates: Iterable[x509.Certificate]) -> None:
         for cert in certificates:
-            (self.roots if cert.self_signed else self.intermediates).append(cert)
+            # asn1crypto answers "yes", "maybe" or "no", all truthy strings
+            (self.roots if cert.self_signed != "no" else self.intermediates).append(cert)
 
     def validation_context(
         self, moment: datetime | None = None, extra: Iterable[x509.Certificate] = ()
@@ -76,5 +78,5 @@ def install_user_certificate(path: Path) -> list[x509.Certificate]:
     target = user_trust_dir()
     for cert in certs:
         armored = pem.armor("CERTIFICATE", cert.dump())
-        (target / f"{cert.sha256.hex()[:16]}.pem").write_bytes(armored)
+        atomic_write(target / f"{cert.sha256.hex()[:16]}.pem", armored)
     return certs
