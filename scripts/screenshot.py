@@ -16,7 +16,7 @@ os.environ["VISTA_DESKTOP_DATA_DIR"] = tempfile.mkdtemp(prefix="vista-shot-")
 
 from PySide6.QtWidgets import QApplication
 
-from vista_desktop.services.drafts import DraftService
+from vista_desktop.services.app import AppServices
 from vista_desktop.ui.app import load_fonts
 from vista_desktop.ui.main_window import MainWindow
 
@@ -26,27 +26,26 @@ SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "mau01_complet
 def main(out: Path) -> None:
     app = QApplication([])
     load_fonts(app)
-    service = DraftService.open_default()
+    services = AppServices()
+    service = services.drafts
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))["data"]
     service.create("mau-01", {"task": {"title": "Xây dựng cơ sở dữ liệu giống cây trồng bản địa tỉnh Lâm Đồng"}})
     data["pi"]["citizen_id"] = "079085012345"  # contradicts the gender: shows the inline error
     record = service.create("mau-01", data)
-    window = MainWindow(service)
+    window = MainWindow(services)
     window.show()
     app.processEvents()
     window.grab().save(str(out / "drafts.png"))
     wizard = window.open_draft(next(d for d in window.model.drafts if d.id == record.id))
     assert wizard is not None
-    page_index = next(i for i, p in enumerate(wizard.section_pages) if p.section.id == "pi")
-    wizard.go_to(page_index)
-    wizard.next()  # refused: shows the problems of the page
+    wizard.go_to_field("pi.citizen_id")  # the citizen ID contradicting the gender: its inline error shows
     app.processEvents()
     wizard.grab().save(str(out / "wizard.png"))
     wizard.close()
-    sign_and_verify(app, service, data, out)
+    sign_and_verify(app, services, data, out)
 
 
-def sign_and_verify(app: QApplication, service: DraftService, data: dict, out: Path) -> None:  # type: ignore[type-arg]
+def sign_and_verify(app: QApplication, services: AppServices, data: dict, out: Path) -> None:  # type: ignore[type-arg]
     """The Sign dialog with a .p12 chosen, and the Verify panel on a form signed twice (test certificates)."""
     import time
 
@@ -55,7 +54,6 @@ def sign_and_verify(app: QApplication, service: DraftService, data: dict, out: P
 
     from vista_desktop.forms.loader import get_definition
     from vista_desktop.services.documents import render_documents
-    from vista_desktop.services.signing import DocumentSigning
     from vista_desktop.signing.identities import Pkcs12Identity
     from vista_desktop.signing.pdf_sign import SignRequest, sign_pdf
     from vista_desktop.signing.trust import install_user_certificate
@@ -74,7 +72,7 @@ def sign_and_verify(app: QApplication, service: DraftService, data: dict, out: P
             app.processEvents()
             time.sleep(0.05)
 
-    dialog = SignDialog(DocumentSigning(service.repository), pdf)
+    dialog = SignDialog(services.signing, pdf)
     dialog.use_p12(pki["pi"].p12)
     dialog.reason.setText("Chủ nhiệm nhiệm vụ ký xác nhận")
     dialog.location.setText("Tp. Hồ Chí Minh")
@@ -84,7 +82,7 @@ def sign_and_verify(app: QApplication, service: DraftService, data: dict, out: P
     signed = folder / "phieu-mau-01-ky-so.pdf"
     sign_pdf(SignRequest(pdf, signed, field="Sig_pi"), Pkcs12Identity(pki["pi"].p12), PASSWORD)
     sign_pdf(SignRequest(signed, signed, field="Sig_head"), Pkcs12Identity(pki["org"].p12), PASSWORD)
-    panel = VerifyDialog(signed)
+    panel = VerifyDialog(services.signing, signed)
     panel.show()
     settle(2.0)
     panel.grab().save(str(out / "verify.png"))

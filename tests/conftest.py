@@ -43,10 +43,18 @@ def mau01():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def service():  # type: ignore[no-untyped-def]
-    from vista_desktop.services.drafts import DraftService
+def app_services():  # type: ignore[no-untyped-def]
+    """The composition root on the test's own profile, its database open."""
+    from vista_desktop.services.app import AppServices
 
-    return DraftService.open_default()
+    services = AppServices()
+    services.open_storage()
+    return services
+
+
+@pytest.fixture
+def service(app_services):  # type: ignore[no-untyped-def]
+    return app_services.drafts
 
 
 @pytest.fixture(scope="session")
@@ -107,11 +115,11 @@ def p11shim(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(qtbot, service):  # type: ignore[no-untyped-def]
+def window(qtbot, app_services):  # type: ignore[no-untyped-def]
     """The main window on the test's own database, shown offscreen."""
     from vista_desktop.ui.main_window import MainWindow
 
-    w = MainWindow(service)
+    w = MainWindow(app_services)
     qtbot.addWidget(w)
     w.show()
     yield w

@@ -141,3 +141,45 @@ def test_unknown_definition_version_is_named(tmp_path, complete_data) -> None:
     assert result.returncode == 1
     assert "không có phiên bản 2014" in result.stderr
     assert "2023" in result.stderr
+
+
+def test_render_refuses_an_invalid_draft_unless_asked_for_a_working_copy(tmp_path, complete_data) -> None:
+    complete_data["task"]["budget"]["state_vnd"] = complete_data["task"]["budget"]["total_vnd"] + 1
+    complete_data["pi"]["citizen_id"] = "07918501234"  # 11 digits
+    data = write(tmp_path, "draft.json", {"form": "mau-01", "version": "2023", "data": complete_data})
+    pdf = tmp_path / "phieu.pdf"
+    refused = run("render", "mau-01", str(data), "--pdf", str(pdf))
+    assert refused.returncode == 1
+    assert "pi.citizen_id" in refused.stderr and "task.budget.state_vnd" in refused.stderr
+    assert "--draft" in refused.stderr
+    assert list(tmp_path.glob("*.pdf")) == []
+    working = run("render", "mau-01", str(data), "--pdf", str(pdf), "--draft")
+    assert working.returncode == 0, working.stderr
+    copy = tmp_path / "phieu-du-thao.pdf"
+    assert "DỰ THẢO" in working.stdout and str(copy) in working.stdout
+    reader = PdfReader(copy)
+    assert "vista-working-copy" in str(reader.metadata.get("/Keywords", ""))
+    assert "/AcroForm" not in reader.trailer["/Root"]  # no signature field to sign
+
+
+def test_database_backups_and_restore_from_the_command_line(tmp_path, monkeypatch) -> None:
+    from vista_desktop.services.app import AppServices
+
+    env = {"VISTA_DESKTOP_DATA_DIR": str(tmp_path / "p")}
+    monkeypatch.setenv("VISTA_DESKTOP_DATA_DIR", env["VISTA_DESKTOP_DATA_DIR"])
+    services = AppServices()
+    kept = services.drafts.create("mau-01", {"task": {"title": "Trước sao lưu"}})
+    services.take_daily_backup()
+    services.drafts.create("mau-01", {"task": {"title": "Sau sao lưu"}})
+    services.close()
+    listing = run("database", "backups", "--json", env=env)
+    assert listing.returncode == 0, listing.stderr
+    backups = json.loads(listing.stdout)
+    assert [b["kind"] for b in backups] == ["daily"]
+    restored = run("database", "restore", backups[0]["path"], env=env)
+    assert restored.returncode == 0, restored.stderr
+    assert [d.id for d in AppServices().drafts.list()] == [kept.id]
+    damaged = tmp_path / "hong.sqlite3"
+    damaged.write_bytes(b"not a database")
+    refused = run("database", "restore", str(damaged), env=env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
 from vista_desktop.forms.data import get_path
 from vista_desktop.forms.model import FieldType
@@ -84,3 +84,8 @@ def fill_table(widget: TableField, rows: list[dict[str, Any]]) -> None:
 def fill_page(page: Any, data: dict[str, Any]) -> None:
     for field_id, row in page.rows.items():
         fill_field(row.widget, get_path(data, field_id))
+
+
+def error_texts(parent: QWidget) -> list[str]:
+    """The texts of the error boxes the window has shown (ui.errors.show_error)."""
+    return [box.text() for box in parent.findChildren(QMessageBox, "error-box")]

@@ -1,21 +1,27 @@
-"""Draft use cases: create, open, edit with autosave, complete, duplicate, delete, import and export JSON."""
+"""Draft use cases: create, open, edit with autosave, complete, duplicate, delete, migrate, import and export JSON.
+
+The record types the GUI shows (`DraftSummary`, `DraftRecord`, `SaveReceipt`) and the statuses are re-exported
+here: the GUI imports them from this service, never from storage.
+"""
 
 from __future__ import annotations
 
+import builtins
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vista_desktop.forms.data import Data, get_path, normalise_data, set_path
-from vista_desktop.forms.loader import UnknownFormError, get_definition, versions_of
+from vista_desktop.errors import FileProblem, VistaError, os_reason
+from vista_desktop.fileio import atomic_write
+from vista_desktop.forms.data import Data, check_depth, get_path, normalise_data, set_path
+from vista_desktop.forms.limits import MAX_DRAFT_FILE_BYTES, MAX_NESTING, InputLimitError
+from vista_desktop.forms.loader import UnknownFormError, get_definition, latest_definitions, versions_of
 from vista_desktop.forms.model import FormDefinition
-from vista_desktop.forms.validation import Problem, is_valid, validate
-from vista_desktop.paths import database_path
+from vista_desktop.forms.validation import Problem, check_limits, is_valid, validate
 from vista_desktop.services.autosave import Autosaver
-from vista_desktop.storage.database import open_database
 from vista_desktop.storage.drafts import (
     STATUS_COMPLETE,
     STATUS_DRAFT,
@@ -25,14 +31,21 @@ from vista_desktop.storage.drafts import (
     SaveReceipt,
 )
 
+__all__ = [
+    "STATUS_COMPLETE",
+    "STATUS_DRAFT",
+    "DraftFileError",
+    "DraftRecord",
+    "DraftService",
+    "DraftSession",
+    "DraftSummary",
+    "MigrationOutcome",
+    "SaveReceipt",
+]
 
-class DraftFileError(ValueError):
-    """A JSON draft file cannot be used; `code` is an i18n key and `params` its values."""
 
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class DraftFileError(VistaError):
+    """A JSON draft file cannot be used."""
 
 
 def draft_title(definition: FormDefinition, data: Data) -> str:
@@ -40,48 +53,74 @@ def draft_title(definition: FormDefinition, data: Data) -> str:
     return " ".join(str(value).split()) if value else ""
 
 
-def read_draft_file(path: Path, form_id: str | None = None) -> tuple[FormDefinition, Data]:
-    """Read a draft in the JSON format of forms.md: a `{form, version, data}` object, or bare data with `form_id`."""
+def _read_json(path: Path) -> Any:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        size = path.stat().st_size
+        if size > MAX_DRAFT_FILE_BYTES:
+            raise DraftFileError(
+                "draft.too_large",
+                path=str(path),
+                size=size // (1024 * 1024),
+                limit=MAX_DRAFT_FILE_BYTES // (1024 * 1024),
+            )
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise DraftFileError("cli.file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
-    except ValueError as exc:
-        raise DraftFileError("cli.not_json", path=str(path), reason=str(exc)) from exc
+        raise FileProblem("file.unreadable", path=str(path), reason=os_reason(exc)) from exc
+    except RecursionError as exc:
+        raise InputLimitError("forms.too_deep", limit=MAX_NESTING) from exc
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both
+        raise DraftFileError("draft.not_json", path=str(path), reason=str(exc)) from exc
+
+
+def read_draft_file(path: Path, form_id: str | None = None) -> tuple[FormDefinition, Data]:
+    """Read a draft in the JSON format of forms.md: a `{form, version, data}` object, or bare data with `form_id`.
+    Files beyond the limits of forms.limits (size, nesting, a value's length, a table's rows) are refused whole,
+    with the field named: such a value would freeze the wizard and the renderers."""
+    raw = _read_json(path)
+    check_depth(raw)
     if not isinstance(raw, dict):
-        raise DraftFileError("cli.not_json", path=str(path), reason="not an object")
+        raise DraftFileError("draft.not_json", path=str(path), reason="not an object")
     version = None
     if "form" in raw and isinstance(raw.get("data"), dict):
         if form_id is not None and raw["form"] != form_id:
-            raise DraftFileError("cli.form_mismatch", found=raw["form"], form=form_id)
+            raise DraftFileError("draft.form_mismatch", found=raw["form"], form=form_id)
         form_id, version, data = str(raw["form"]), raw.get("version"), raw["data"]
     else:
         data = raw
+    known_forms = ", ".join(d.form_id for d in latest_definitions())
     if form_id is None:
-        raise DraftFileError("cli.unknown_form", form="?")
+        raise DraftFileError("draft.unknown_form", form="?", known=known_forms)
     try:
         definition = get_definition(form_id, str(version) if version is not None else None)
     except UnknownFormError as exc:
         if exc.version is not None:
             known = ", ".join(d.version for d in versions_of(form_id))
-            raise DraftFileError("cli.unknown_version", form=form_id, version=exc.version, known=known) from exc
-        raise DraftFileError("cli.unknown_form", form=form_id) from exc
-    return definition, normalise_data(definition, data)
+            raise DraftFileError("draft.unknown_version", form=form_id, version=exc.version, known=known) from exc
+        raise DraftFileError("draft.unknown_form", form=form_id, known=known_forms) from exc
+    data = normalise_data(definition, data)
+    check_limits(definition, data)
+    return definition, data
 
 
 def draft_document(definition: FormDefinition, data: Data) -> dict[str, Any]:
     return {"form": definition.form_id, "version": definition.version, "data": data}
 
 
+@dataclass(frozen=True)
+class MigrationOutcome:
+    version: str
+    unplaced: tuple[str, ...]  # field ids of the old version whose values the new version has no place for
+
+
 class DraftService:
-    """The app's drafts on the local database."""
+    """The app's drafts on the local database (opened once by the composition root, on first use)."""
 
-    def __init__(self, repository: DraftRepository) -> None:
-        self.repository = repository
+    def __init__(self, repository: Callable[[], DraftRepository]) -> None:
+        self._repository = repository
 
-    @classmethod
-    def open_default(cls) -> DraftService:
-        return cls(DraftRepository(open_database(database_path())))
+    @property
+    def repository(self) -> DraftRepository:
+        return self._repository()
 
     def list(self) -> list[DraftSummary]:
         return self.repository.list()
@@ -94,11 +133,42 @@ class DraftService:
     def get(self, draft_id: str) -> DraftRecord:
         return self.repository.get(draft_id)
 
+    def definition_of(self, draft: DraftSummary) -> FormDefinition:
+        return get_definition(draft.form_id, draft.form_version)
+
     def duplicate(self, draft_id: str) -> DraftRecord:
         return self.repository.duplicate(draft_id)
 
     def delete(self, draft_id: str) -> None:
+        """Move a draft to the recycle bin: it leaves the list and can be restored for 30 days."""
+        self.repository.trash(draft_id)
+
+    def trashed(self) -> builtins.list[DraftSummary]:
+        """The drafts in the recycle bin, newest deletion first."""
+        return self.repository.trashed()
+
+    def restore(self, draft_id: str) -> None:
+        """Bring a draft back from the recycle bin."""
+        self.repository.restore(draft_id)
+
+    def erase(self, draft_id: str) -> None:
+        """Erase a draft for good (a new draft closed with nothing typed; emptying the recycle bin)."""
         self.repository.delete(draft_id)
+
+    def newer_version(self, draft: DraftSummary) -> str | None:
+        """The newest definition version when the draft was made on an older one, else None."""
+        newest = get_definition(draft.form_id)
+        return newest.version if newest.version != draft.form_version else None
+
+    def migrate(self, draft_id: str) -> MigrationOutcome:
+        """Move a draft to the newest version of its form, keeping every value that has a place there."""
+        from vista_desktop.forms.migration import migrate
+
+        record = self.get(draft_id)
+        newest = get_definition(record.form_id)
+        result = migrate(get_definition(record.form_id, record.form_version), newest, record.data)
+        self.repository.set_version(record.id, newest.version, result.data)
+        return MigrationOutcome(newest.version, tuple(result.unplaced))
 
     def import_file(self, path: Path) -> DraftRecord:
         definition, data = read_draft_file(path)
@@ -108,11 +178,45 @@ class DraftService:
         record = self.get(draft_id)
         definition = get_definition(record.form_id, record.form_version)
         text = json.dumps(draft_document(definition, record.data), ensure_ascii=False, indent=2)
-        path.write_text(text + "\n", encoding="utf-8")
+        try:
+            atomic_write(path, text + "\n")
+        except OSError as exc:
+            raise FileProblem("file.write_failed", path=str(path), reason=os_reason(exc)) from exc
 
     def edit(self, draft_id: str, autosave_delay: float = 0.6) -> DraftSession:
         record = self.get(draft_id)
         return DraftSession(self.repository, record, autosave_delay)
+
+    def details(self, draft_ids: Iterable[str]) -> dict[str, DraftDetails]:
+        """Task code, PI name and filled/required items of each draft (one read per draft: run it on a worker)."""
+        found: dict[str, DraftDetails] = {}
+        for draft_id in draft_ids:
+            try:
+                record = self.get(draft_id)
+                found[draft_id] = draft_details(self.definition_of(record), record.data)
+            except (UnknownFormError, LookupError, VistaError):
+                continue  # deleted meanwhile, or a form this version does not know: the list shows the summary
+        return found
+
+    def duplicate_as_copy(self, draft_id: str, suffix: str) -> DraftRecord:
+        """A copy whose title (the form's summary field) ends with `suffix`, e.g. " (bản sao)", so the two differ."""
+        original = self.get(draft_id)
+        definition = self.definition_of(original)
+        data = json.loads(json.dumps(original.data))
+        if definition.summary_field:
+            set_path(data, definition.summary_field, f"{draft_title(definition, data)}{suffix}".strip())
+        return self.create(original.form_id, data, original.form_version)
+
+    def discard_if_empty(self, draft_id: str) -> bool:
+        """Erase a draft that holds nothing typed (a new draft closed at once); True when it was erased."""
+        try:
+            record = self.get(draft_id)
+        except LookupError:
+            return False
+        if any(_has_value(v) for v in record.data.values()):
+            return False
+        self.erase(draft_id)
+        return True
 
 
 @dataclass
@@ -201,3 +305,33 @@ def _nest(field_id: str, value: Any) -> Data:
     out: Data = {}
     set_path(out, field_id, value)
     return out
+
+
+# What the drafts list shows of a draft's data, when the form has such fields. Spelled as parts: a quoted
+# "task.…" literal reads as a message key to the catalog check of tests/test_architecture.py.
+TASK_CODE_FIELD = ".".join(("task", "code"))
+PI_NAME_FIELD = ".".join(("pi", "full_name"))
+
+
+@dataclass(frozen=True)
+class DraftDetails:
+    """What the drafts list shows beyond the summary; read from the data, so computed off the GUI thread."""
+
+    task_code: str
+    pi_name: str
+    filled: int  # required items that have a value
+    required: int
+
+
+def _has_value(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def draft_details(definition: FormDefinition, data: Data) -> DraftDetails:
+    def text(field_id: str) -> str:
+        value = get_path(data, field_id) if definition.has_field(field_id) else None
+        return " ".join(str(value).split()) if _has_value(value) else ""
+
+    items = [f for f in definition.all_fields() if f.derived is None and (f.required or f.min_rows > 0)]
+    filled = sum(_has_value(get_path(data, f.id)) for f in items)
+    return DraftDetails(text(TASK_CODE_FIELD), text(PI_NAME_FIELD), filled, len(items))

@@ -7,7 +7,6 @@ import os
 import sys
 import traceback
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
@@ -16,12 +15,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from vista_desktop import i18n
 from vista_desktop.logging_setup import configure_logging
 from vista_desktop.resources import resource_path
+from vista_desktop.services.app import AppServices
 from vista_desktop.settings import load_settings, save_settings
+from vista_desktop.ui import tasks
+from vista_desktop.ui.errors import error_text
 from vista_desktop.ui.main_window import MainWindow
-from vista_desktop.ui.workers import run_in_background
-
-if TYPE_CHECKING:
-    from vista_desktop.services.drafts import DraftService
+from vista_desktop.ui.qt_translations import install_translations
 
 log = logging.getLogger(__name__)
 UI_FONTS = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
@@ -49,42 +48,47 @@ def install_crash_handler() -> None:
     sys.excepthook = handler
 
 
-def _open_service() -> DraftService:
-    from vista_desktop.services.drafts import DraftService
-
-    return DraftService.open_default()
-
-
 class Application(QObject):
     """Owns the main window; a language change rebuilds it, since every label is translated at creation."""
 
     service_loaded = Signal()
 
-    def __init__(self, service: DraftService | None = None) -> None:
+    def __init__(self, services: AppServices | None = None) -> None:
         super().__init__()
-        self.service = service
+        self.services = services or AppServices()
         self.window = self._make_window()
 
     def _make_window(self) -> MainWindow:
-        window = MainWindow(self.service)
-        if self.service is None:
+        window = MainWindow(self.services)
+        if not self.services.storage_open:
             # SQLAlchemy and the database load on a worker while the window is already on screen.
-            run_in_background(_open_service, self._service_ready, self._service_failed)
+            tasks.start(lambda _ctx: self.services.open_storage(), self._storage_ready, self._storage_failed)
         window.language_change_requested.connect(self.change_language)
         return window
 
-    def _service_ready(self, service: DraftService) -> None:
-        self.service = service
-        self.window.set_service(service)
+    def _storage_ready(self, _result: object) -> None:
+        self.window.storage_ready()
         self.service_loaded.emit()
+        if (report := self.services.recovery) is not None:
+            QMessageBox.warning(self.window, i18n.tr("ui.storage.recovered_title"), report.message())
+        # The day's backup once the list is on screen, so that it never delays the drafts.
+        tasks.start(lambda _ctx: self.services.take_daily_backup(), self._backup_done, lambda _exc: None)
 
-    def _service_failed(self, exc: Exception) -> None:
-        QMessageBox.critical(self.window, i18n.tr("ui.error.title"), i18n.tr("ui.drafts.open_failed", reason=str(exc)))
+    def _backup_done(self, problem: object) -> None:
+        if problem is not None:
+            self.window.statusBar().showMessage(error_text(problem))  # type: ignore[arg-type]
+
+    def _storage_failed(self, exc: BaseException) -> None:
+        reason = error_text(exc)
+        QMessageBox.critical(self.window, i18n.tr("ui.error.title"), i18n.tr("ui.drafts.open_failed", reason=reason))
         self.service_loaded.emit()
 
     def change_language(self, language: str) -> None:
         save_settings(load_settings().with_language(language))
         i18n.set_language(language)
+        app = QApplication.instance()
+        if app is not None:
+            install_translations(app, language)
         old = self.window
         self.window = self._make_window()
         self.window.setGeometry(old.geometry())
@@ -105,8 +109,10 @@ def run_gui() -> int:
     app.setApplicationName("VISTA Desktop")
     app.setOrganizationName("VISTA")
     load_fonts(app)
+    install_translations(app, i18n.current_language())
     install_crash_handler()
     controller = Application()
+    app.aboutToQuit.connect(controller.services.close)  # a clean exit: the next start skips the full check
     controller.window.show()
     if os.environ.get("VISTA_DESKTOP_SMOKE"):
         # Smoke runs (bench/, the frozen bundle's check): report the shown window, then the loaded drafts, quit.

@@ -1,24 +1,43 @@
-"""The list of drafts as a Qt table model."""
+"""The list of drafts as a Qt table model, and the proxy that searches, filters and sorts it."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
 
 from vista_desktop.forms.loader import UnknownFormError, get_definition
 from vista_desktop.i18n import tr
 
 if TYPE_CHECKING:
-    from vista_desktop.storage.drafts import DocumentRecord, DraftSummary
+    from vista_desktop.services.documents import DocumentRecord
+    from vista_desktop.services.drafts import DraftDetails, DraftSummary
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS = (
     "ui.drafts.col.form",
     "ui.drafts.col.title",
+    "ui.drafts.col.code",
+    "ui.drafts.col.pi",
     "ui.drafts.col.status",
+    "ui.drafts.col.progress",
     "ui.drafts.col.signatures",
     "ui.drafts.col.saved",
 )
+FORM, TITLE, CODE, PI, STATUS, PROGRESS, SIGNATURES, SAVED = range(len(COLUMNS))
 
 
 def form_name(summary: DraftSummary) -> str:
@@ -28,11 +47,30 @@ def form_name(summary: DraftSummary) -> str:
         return f"{summary.form_id} {summary.form_version}"
 
 
+def fold(text: str) -> str:
+    """Lower case without Vietnamese marks, so that "nghien cuu" finds "Nghiên cứu" (and "Đ" is "d")."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def ascii_file_stem(*parts: str, limit: int = 60) -> str:
+    """A file name stem safe on every file system and e-mail client: ASCII words joined by '-'."""
+    words = re.split(r"[^a-z0-9]+", fold(" ".join(parts)))
+    stem = ""
+    for word in filter(None, words):
+        if len(stem) + len(word) + 1 > limit:
+            break
+        stem = f"{stem}-{word}" if stem else word
+    return stem
+
+
 class DraftsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.drafts: list[DraftSummary] = []
         self.documents: dict[str, list[DocumentRecord]] = {}
+        # Read from each draft's data on a worker; kept with the time of the save they were read from.
+        self.details: dict[str, tuple[datetime, DraftDetails]] = {}
 
     def reset(self, drafts: list[DraftSummary], documents: dict[str, list[DocumentRecord]] | None = None) -> None:
         self.beginResetModel()
@@ -40,37 +78,149 @@ class DraftsModel(QAbstractTableModel):
         self.documents = documents or {}
         self.endResetModel()
 
+    def missing_details(self) -> list[str]:
+        """Drafts whose details are unknown or older than their last save."""
+        return [d.id for d in self.drafts if d.id not in self.details or self.details[d.id][0] != d.updated_at]
+
+    def set_details(self, found: dict[str, DraftDetails], saved: dict[str, datetime]) -> None:
+        for draft_id, details in found.items():
+            self.details[draft_id] = (saved[draft_id], details)
+        rows = [r for r, d in enumerate(self.drafts) if d.id in found]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+
+    def details_of(self, draft_id: str) -> DraftDetails | None:
+        known = self.details.get(draft_id)
+        return known[1] if known else None
+
     def signatures_text(self, draft_id: str) -> str:
         records = self.documents.get(draft_id, [])
         if not records:
             return tr("ui.signatures.none")
-        return "; ".join(tr("ui.signatures.state", signed=r.fields_signed, total=r.fields_total) for r in records)
+        draft = next((d for d in self.drafts if d.id == draft_id), None)
+        return "; ".join(
+            tr(
+                "ui.signatures.outdated" if draft is not None and r.outdated(draft) else "ui.signatures.state",
+                signed=r.fields_signed,
+                total=r.fields_total,
+            )
+            for r in records
+        )
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.drafts)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return tr(COLUMNS[section])
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == PROGRESS:
+            return tr("ui.drafts.progress_tip")
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
             return None
         draft = self.drafts[index.row()]
         column = index.column()
-        if column == 0:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(draft, column)
+        if role == SORT_ROLE:
+            return self._sort_key(draft, column)
+        if role == SEARCH_ROLE:
+            return fold(" ".join(self._text(draft, c) for c in (FORM, TITLE, CODE, PI)))
+        if role == Qt.ItemDataRole.ForegroundRole and column == SIGNATURES and self._outdated(draft):
+            return QColor("#b3261e")  # an exported document that no longer says what the draft says
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == PROGRESS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, draft: DraftSummary, column: int) -> str:
+        details = self.details_of(draft.id)
+        if column == FORM:
             return form_name(draft)
-        if column == 1:
+        if column == TITLE:
             return draft.title or tr("ui.drafts.untitled")
-        if column == 2:
+        if column == CODE:
+            return details.task_code if details else ""
+        if column == PI:
+            return details.pi_name if details else ""
+        if column == STATUS:
             return tr(f"ui.status.{draft.status}")
-        if column == 3:
+        if column == PROGRESS:
+            return tr("ui.drafts.progress", filled=details.filled, total=details.required) if details else "…"
+        if column == SIGNATURES:
             return self.signatures_text(draft.id)
         return draft.updated_at.astimezone().strftime("%d/%m/%Y %H:%M")
 
+    def _sort_key(self, draft: DraftSummary, column: int) -> Any:
+        if column == SAVED:
+            return draft.updated_at.timestamp()
+        if column == PROGRESS:
+            details = self.details_of(draft.id)
+            return details.filled / details.required if details and details.required else -1.0
+        return fold(self._text(draft, column))
+
+    def _outdated(self, draft: DraftSummary) -> bool:
+        return any(r.outdated(draft) for r in self.documents.get(draft.id, []))
+
     def draft_at(self, row: int) -> DraftSummary | None:
         return self.drafts[row] if 0 <= row < len(self.drafts) else None
+
+    def row_of(self, draft_id: str) -> int:
+        return next((r for r, d in enumerate(self.drafts) if d.id == draft_id), -1)
+
+
+class DraftsFilter(QSortFilterProxyModel):
+    """Search (every word, in the title, task code, PI and form, marks ignored), the form and the status."""
+
+    def __init__(self, model: DraftsModel) -> None:
+        super().__init__()
+        self.drafts = model
+        self.setSourceModel(model)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+        self.words: list[str] = []
+        self.form_id: str | None = None
+        self.status: str | None = None
+
+    def set_search(self, text: str) -> None:
+        self.words = fold(text).split()
+        self.invalidate()
+
+    def set_form(self, form_id: str | None) -> None:
+        self.form_id = form_id
+        self.invalidate()
+
+    def set_status(self, status: str | None) -> None:
+        self.status = status
+        self.invalidate()
+
+    @property
+    def filtering(self) -> bool:
+        return bool(self.words or self.form_id or self.status)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        draft = self.drafts.draft_at(source_row)
+        if draft is None:
+            return False
+        if self.form_id is not None and draft.form_id != self.form_id:
+            return False
+        if self.status is not None and draft.status != self.status:
+            return False
+        if not self.words:
+            return True
+        haystack = self.drafts.data(self.drafts.index(source_row, 0), SEARCH_ROLE)
+        return all(word in haystack for word in self.words)
+
+    def draft_at(self, row: int) -> DraftSummary | None:
+        source = self.mapToSource(self.index(row, 0))
+        return self.drafts.draft_at(source.row()) if source.isValid() else None
+
+    def row_of(self, draft_id: str) -> int:
+        source = self.drafts.row_of(draft_id)
+        if source < 0:
+            return -1
+        return self.mapFromSource(self.drafts.index(source, 0)).row()

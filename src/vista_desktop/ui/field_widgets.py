@@ -1,4 +1,5 @@
-"""One editor class per field type, built by `create_field_widget`: never a hand-made screen per form."""
+"""One editor class per field type (`WIDGETS`), built by `field_factory.create_field_widget`: never a hand-made
+screen per form."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from vista_desktop.forms.limits import max_length_of
 from vista_desktop.forms.model import Field, FieldType
 from vista_desktop.forms.values import ValueParseError, display, format_money, mask, parse_input
 from vista_desktop.i18n import current_language, tr
@@ -46,7 +48,7 @@ class FieldWidget(QWidget):
             self.valueChanged.emit(self.field.id, self.value())
 
 
-def _parsed(field: Field, text: str) -> Any:
+def parsed_input(field: Field, text: str) -> Any:
     try:
         return parse_input(field, text)
     except ValueParseError:
@@ -62,8 +64,7 @@ class LineField(FieldWidget):
         super().__init__(field, parent)
         self.edit = QLineEdit(self)
         self.edit.setObjectName(f"edit:{field.id}")
-        if field.max_length:
-            self.edit.setMaxLength(field.max_length)
+        self.edit.setMaxLength(max_length_of(field))
         if self.placeholder_key:
             self.edit.setPlaceholderText(tr(self.placeholder_key))
         self.box.addWidget(self.edit)
@@ -72,7 +73,7 @@ class LineField(FieldWidget):
         self.setFocusProxy(self.edit)
 
     def value(self) -> Any:
-        return _parsed(self.field, self.edit.text())
+        return parsed_input(self.field, self.edit.text())
 
     def _show(self, value: Any) -> None:
         self.edit.setText(self._format(value))
@@ -160,7 +161,7 @@ class CitizenIdField(FieldWidget):
         self._emit()
 
     def value(self) -> Any:
-        return _parsed(self.field, self.edit.full_text)
+        return parsed_input(self.field, self.edit.full_text)
 
     def _show(self, value: Any) -> None:
         self.edit.show_number("" if value is None else str(value))
@@ -183,7 +184,7 @@ class LongTextField(FieldWidget):
 
     def value(self) -> Any:
         text = self.edit.toPlainText().strip()
-        return _parsed(self.field, text) if text else None
+        return parsed_input(self.field, text) if text else None
 
     def _show(self, value: Any) -> None:
         self.edit.setPlainText("" if value is None else str(value))
@@ -279,13 +280,3 @@ WIDGETS: dict[FieldType, type[FieldWidget]] = {
     FieldType.PHONE: DigitsField,
     FieldType.TAX_CODE: DigitsField,
 }
-
-
-def create_field_widget(field: Field, parent: QWidget | None = None) -> FieldWidget:
-    if field.derived is not None:
-        return DerivedField(field, parent)
-    if field.is_table:
-        from vista_desktop.ui.table_editor import TableField
-
-        return TableField(field, parent)
-    return WIDGETS[field.type](field, parent)

@@ -7,33 +7,48 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QTableView,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from vista_desktop.forms.loader import get_definition, latest_definitions
+from vista_desktop.errors import Cancelled
+from vista_desktop.forms.loader import latest_definitions
 from vista_desktop.i18n import current_language, tr
+from vista_desktop.services.drafts import STATUS_COMPLETE, STATUS_DRAFT
 from vista_desktop.settings import LANGUAGES
+from vista_desktop.ui import tasks
 from vista_desktop.ui.dialogs import ask
-from vista_desktop.ui.drafts_model import DraftsModel
-from vista_desktop.ui.workers import run_in_background
+from vista_desktop.ui.drafts_model import SAVED, TITLE, DraftsFilter, DraftsModel, ascii_file_stem
+from vista_desktop.ui.errors import show_error
+from vista_desktop.ui.file_dialogs import open_file, save_file
+from vista_desktop.ui.geometry import place_window
+from vista_desktop.ui.help import show_about, show_help
+from vista_desktop.ui.mnemonics import MnemonicAllocator
+from vista_desktop.ui.progress import TaskProgress
 
 if TYPE_CHECKING:
-    from vista_desktop.services.drafts import DraftService
-    from vista_desktop.services.signing import DocumentSigning
-    from vista_desktop.storage.drafts import DraftSummary
+    from vista_desktop.services.app import AppServices
+    from vista_desktop.services.drafts import DraftDetails, DraftService, DraftSummary
+    from vista_desktop.ui.backups_dialog import BackupsDialog
+    from vista_desktop.ui.preview import PreviewDialog
     from vista_desktop.ui.sign_dialog import SignDialog
+    from vista_desktop.ui.trash_dialog import TrashDialog
+    from vista_desktop.ui.trust_dialog import TrustDialog
     from vista_desktop.ui.verify_dialog import VerifyDialog
     from vista_desktop.ui.wizard import FormWizard
 
@@ -44,57 +59,109 @@ Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 class MainWindow(QMainWindow):
     language_change_requested = Signal(str)
 
-    def __init__(self, service: DraftService | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._service = service
+        self.services = services
         self.wizards: dict[str, FormWizard] = {}
+        # New drafts of this session with the data they were created with: closed untouched, they are not kept.
+        self.fresh: set[str] = set()
+        self.storage_loaded = services.storage_open
         self.setObjectName("main-window")
         self.setWindowTitle(tr("ui.app.title"))
         self.model = DraftsModel()
+        self.proxy = DraftsFilter(self.model)
         self.table = self._table()
-        self.setCentralWidget(self.table)
+        self.setCentralWidget(self._central())
         self._actions()
-        self.resize(1000, 620)
-        if service is not None:
+        self.progress = TaskProgress(self)
+        self.statusBar().addPermanentWidget(self.progress)
+        place_window(self, "main", QSize(1100, 640))
+        if services.storage_open:
             self.refresh()
         else:
             self.statusBar().showMessage(tr("ui.drafts.loading"))
+        self._update_actions()
+        self._update_hint()
 
     @property
     def service(self) -> DraftService:
-        """The drafts, opened on first use: the window shows before SQLAlchemy and the database load."""
-        if self._service is None:
-            from vista_desktop.services.drafts import DraftService
+        return self.services.drafts
 
-            self._service = DraftService.open_default()
-        return self._service
-
-    @property
-    def signing(self) -> DocumentSigning:
-        from vista_desktop.services.signing import DocumentSigning
-
-        return DocumentSigning(self.service.repository)
-
-    def set_service(self, service: DraftService) -> None:
-        self._service = service
+    def storage_ready(self) -> None:
+        """The database is open (on a worker, after the window showed): fill the list."""
+        self.storage_loaded = True
         self.refresh()
 
     def _table(self) -> QTableView:
         table = QTableView(self)
         table.setObjectName("drafts")
-        table.setModel(self.model)
+        table.setModel(self.proxy)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSortingEnabled(True)
+        table.sortByColumn(SAVED, Qt.SortOrder.DescendingOrder)
+        table.setWordWrap(False)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        header.setSortIndicatorShown(True)
         # Enter or a double click on a row (the platform decides which activates) opens the draft.
-        table.activated.connect(lambda index: self.open_draft(self.model.draft_at(index.row())))
-        table.doubleClicked.connect(lambda index: self.open_draft(self.model.draft_at(index.row())))
+        table.activated.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
+        table.doubleClicked.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
+        table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.hint = QLabel(table.viewport())
+        self.hint.setObjectName("drafts-hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #5f6368; font-size: 11pt; padding: 24px;")
+        self._hint_sizer = _FillParent(self.hint)
+        proxy = self.proxy
+        for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved, proxy.layoutChanged):
+            signal.connect(self._update_hint)
         return table
+
+    def _central(self) -> QWidget:
+        central = QWidget(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit(central)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(tr("ui.drafts.search_placeholder"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        self.form_filter = QComboBox(central)
+        self.form_filter.setObjectName("form-filter")
+        self.form_filter.addItem(tr("ui.drafts.all_forms"), None)
+        for definition in latest_definitions():
+            self.form_filter.addItem(definition.short_title.text_current(), definition.form_id)
+        self.form_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.status_filter = QComboBox(central)
+        self.status_filter.setObjectName("status-filter")
+        self.status_filter.addItem(tr("ui.drafts.all_statuses"), None)
+        for status in (STATUS_DRAFT, STATUS_COMPLETE):
+            self.status_filter.addItem(tr(f"ui.status.{status}"), status)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.search.setMinimumWidth(110)
+        for combo in (self.form_filter, self.status_filter):
+            # Sized for a short name, not the longest form title: the bar must fit a small screen at 200 %.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        for key, widget, stretch in (
+            ("ui.drafts.search", self.search, 3),
+            ("ui.drafts.form_filter", self.form_filter, 0),
+            ("ui.drafts.status_filter", self.status_filter, 0),
+        ):
+            label = QLabel(tr(key), central)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget, stretch)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        return central
 
     def _action(
         self,
@@ -112,34 +179,60 @@ class MainWindow(QMainWindow):
     def _actions(self) -> None:
         new_menu = QMenu(tr("ui.action.new"), self)
         new_menu.setObjectName("new-menu")
+        self.new_menu = new_menu
+        letters = MnemonicAllocator()
         for definition in latest_definitions():
-            action = new_menu.addAction(definition.short_title.text_current())
+            action = new_menu.addAction(letters.label(definition.short_title.text_current()))
             action.setObjectName(f"new:{definition.form_id}")
             action.triggered.connect(lambda _=False, f=definition.form_id: self.new_draft(f))
         self.open_action = self._action("ui.action.open", lambda: self.open_draft(self.selected()), "Ctrl+O")
         self.duplicate_action = self._action("ui.action.duplicate", self.duplicate_selected, "Ctrl+D")
-        self.delete_action = self._action("ui.action.delete", self.delete_selected, QKeySequence.StandardKey.Delete)
+        # A lambda: `triggered(checked=False)` must never reach a parameter of the slot.
+        self.delete_action = self._action(
+            "ui.action.delete", lambda: self.delete_selected(), QKeySequence.StandardKey.Delete
+        )
         self.export_action = self._action("ui.action.export_documents", self.export_selected, "Ctrl+E")
         self.sign_action = self._action("ui.action.sign", self.sign_selected, "Ctrl+K")
         self.verify_action = self._action("ui.action.verify", self.verify_document, "Ctrl+Shift+K")
+        self.preview_action = self._action("ui.action.preview", self.preview_selected, QKeySequence.StandardKey.Print)
+        self.trust_action = self._action("ui.action.trusted_roots", self.show_trusted_roots)
+        self.trash_action = self._action("ui.action.trash", self.show_trash)
+        self.backups_action = self._action("ui.action.backups", self.show_backups)
         self.import_action = self._action("ui.action.import_json", self.import_json, "Ctrl+I")
         self.export_json_action = self._action("ui.action.export_json", self.export_json, "Ctrl+Shift+S")
         quit_action = self._action("ui.action.quit", self.close, QKeySequence.StandardKey.Quit)
+        self.new_action = self._action("ui.action.new", self._choose_new_form, QKeySequence.StandardKey.New)
+        self.find_action = self._action("ui.drafts.search", self._focus_search, QKeySequence.StandardKey.Find)
+        self.addAction(self.new_action)
+        self.addAction(self.find_action)
+        self.selection_actions = (
+            self.open_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.export_action,
+            self.preview_action,
+            self.sign_action,
+            self.export_json_action,
+        )
 
         toolbar = QToolBar(tr("ui.toolbar"), self)
         toolbar.setObjectName("toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         new_button = QToolButton(self)
-        new_button.setText(tr("ui.action.new"))
+        # No mnemonic here: Alt+letter belongs to the menu bar (Alt+T opens Tệp); Ctrl+N or Tệp → Tạo mới.
+        new_button.setText(tr("ui.action.new").replace("&", ""))
+        new_button.setToolTip(tr("ui.action.new_tip"))
         new_button.setMenu(new_menu)
         new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         new_button.setObjectName("new-button")
         toolbar.addWidget(new_button)
+        self.new_button = new_button
         for action in (
             self.open_action,
             self.duplicate_action,
             self.delete_action,
             self.export_action,
+            self.preview_action,
             self.sign_action,
             self.verify_action,
         ):
@@ -147,24 +240,41 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
         file_menu = self.menuBar().addMenu(tr("ui.menu.file"))
+        file_menu.setObjectName("file-menu")
         file_menu.addMenu(new_menu)
         for action in (self.open_action, self.duplicate_action, self.delete_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (
             self.export_action,
+            self.preview_action,
             self.sign_action,
             self.verify_action,
+            self.trust_action,
             self.import_action,
             self.export_json_action,
         ):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        file_menu.addAction(self.trash_action)
+        file_menu.addAction(self.backups_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self._language_menu()
+        self._help_menu()
+
+    def _help_menu(self) -> None:
+        menu = self.menuBar().addMenu(tr("ui.menu.help"))
+        menu.setObjectName("help-menu")
+        help_key = QKeySequence.StandardKey.HelpContents
+        self.help_action = self._action("ui.action.help", lambda: show_help(self), help_key)
+        self.about_action = self._action("ui.action.about", lambda: show_about(self))
+        menu.addAction(self.help_action)
+        menu.addAction(self.about_action)
 
     def _language_menu(self) -> None:
         menu = self.menuBar().addMenu(tr("ui.menu.language"))
+        menu.setObjectName("language-menu")
         group = QActionGroup(self)
         for language in LANGUAGES:
             action = menu.addAction(tr(f"ui.language.{language}"))
@@ -176,24 +286,85 @@ class MainWindow(QMainWindow):
 
     # --- drafts -------------------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, select: str | None = None) -> None:
+        """Reload the list, keeping (or moving to `select`) the selected draft; details follow from a worker."""
         selected = self.selected()
-        self.model.reset(self.service.list(), self.signing.documents())
-        if selected is not None:
-            for row, draft in enumerate(self.model.drafts):
-                if draft.id == selected.id:
-                    self.table.selectRow(row)
-        elif self.model.drafts:
-            self.table.selectRow(0)
+        self.model.reset(self.service.list(), self.services.documents.documents())
+        wanted = select or (selected.id if selected is not None else None)
+        row = self.proxy.row_of(wanted) if wanted else -1
+        if row < 0 and self.proxy.rowCount():
+            row = 0
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.proxy.index(row, 0))
         self.statusBar().showMessage(tr("ui.drafts.count", count=len(self.model.drafts)))
+        self._update_actions()
+        self._load_details()
+
+    def _load_details(self) -> None:
+        missing = self.model.missing_details()
+        if not missing:
+            return
+        saved = {d.id: d.updated_at for d in self.model.drafts}
+        service = self.service
+        model = self.model
+        tasks.start(
+            lambda _ctx: service.details(missing),
+            lambda found: model.set_details(found, saved),
+            lambda exc: log.warning("draft details not read: %s", exc),
+            owner=self,
+        )
+
+    def details_loaded(self) -> bool:
+        return not self.model.missing_details()
 
     def selected(self) -> DraftSummary | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.draft_at(rows[0].row()) if rows else None
+        model = self.table.selectionModel()
+        rows = model.selectedRows() if model is not None else []
+        return self.proxy.draft_at(rows[0].row()) if rows else None
+
+    def _update_actions(self) -> None:
+        has_selection = self.selected() is not None
+        for action in self.selection_actions if hasattr(self, "selection_actions") else ():
+            action.setEnabled(has_selection)
+
+    def _update_hint(self) -> None:
+        if self.proxy.rowCount() or not self.storage_loaded:
+            self.hint.hide()
+            return
+        self.hint.setText(tr("ui.drafts.no_match" if self.model.rowCount() else "ui.drafts.empty_hint"))
+        self.hint.show()
+
+    def _search_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._after_filter()
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_form(self.form_filter.currentData())
+        self.proxy.set_status(self.status_filter.currentData())
+        self._after_filter()
+
+    def _after_filter(self) -> None:
+        if self.selected() is None and self.proxy.rowCount():
+            self.table.selectRow(0)
+        self._update_actions()
+        self._update_hint()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _choose_new_form(self) -> None:
+        forms = [a for a in self.new_menu.actions() if a.objectName().startswith("new:")]
+        if len(forms) == 1:
+            forms[0].trigger()
+        else:
+            self.new_button.showMenu()
 
     def new_draft(self, form_id: str) -> FormWizard:
         record = self.service.create(form_id)
-        self.refresh()
+        self.fresh.add(record.id)
+        self.refresh(select=record.id)
         return self._open_wizard(record.id)
 
     def open_draft(self, summary: DraftSummary | None) -> FormWizard | None:
@@ -209,24 +380,16 @@ class MainWindow(QMainWindow):
         return self._open_wizard(summary.id)
 
     def _offer_migration(self, summary: DraftSummary) -> bool:
-        newest = get_definition(summary.form_id)
-        if newest.version == summary.form_version:
+        newest = self.service.newer_version(summary)
+        if newest is None:
             return True
-        if not ask(
-            self,
-            tr("ui.migrate.title"),
-            tr("ui.migrate.question", old=summary.form_version, new=newest.version),
-            default_yes=True,
-        ):
+        question = tr("ui.migrate.question", old=summary.form_version, new=newest)
+        if not ask(self, tr("ui.migrate.title"), question, default_yes=True):
             return True  # edit it in its own version
-        from vista_desktop.forms.migration import migrate
-
-        record = self.service.get(summary.id)
-        result = migrate(get_definition(record.form_id, record.form_version), newest, record.data)
-        self.service.repository.set_version(record.id, newest.version, result.data)
-        if result.unplaced:
+        outcome = self.service.migrate(summary.id)
+        if outcome.unplaced:
             QMessageBox.information(
-                self, tr("ui.migrate.title"), tr("ui.migrate.unplaced", fields=", ".join(result.unplaced))
+                self, tr("ui.migrate.title"), tr("ui.migrate.unplaced", fields=", ".join(outcome.unplaced))
             )
         return True
 
@@ -242,22 +405,27 @@ class MainWindow(QMainWindow):
 
     def _wizard_closed(self, draft_id: str) -> None:
         self.wizards.pop(draft_id, None)
+        if draft_id in self.fresh:
+            self.fresh.discard(draft_id)
+            # A new draft closed without anything typed would only clutter the list.
+            if self.service.discard_if_empty(draft_id):
+                self.statusBar().showMessage(tr("ui.drafts.empty_discarded"))
         self.refresh()
 
     def duplicate_selected(self) -> None:
         summary = self.selected()
         if summary is not None:
-            self.service.duplicate(summary.id)
-            self.refresh()
+            copy = self.service.duplicate_as_copy(summary.id, tr("ui.drafts.copy_suffix", "vi"))
+            self.refresh(select=copy.id)
+            self.statusBar().showMessage(tr("ui.drafts.duplicated", title=copy.title))
 
-    def delete_selected(self, confirm: bool = True) -> None:
+    def delete_selected(self) -> None:
         summary = self.selected()
         if summary is None:
             return
-        if confirm:
-            question = tr("ui.delete.question", title=summary.title or tr("ui.drafts.untitled"))
-            if not ask(self, tr("ui.delete.title"), question):
-                return
+        question = tr("ui.delete.question", title=summary.title or tr("ui.drafts.untitled"))
+        if not ask(self, tr("ui.delete.title"), question):
+            return
         if summary.id in self.wizards:
             self.wizards[summary.id].close()
         self.service.delete(summary.id)
@@ -269,34 +437,48 @@ class MainWindow(QMainWindow):
         summary = self.selected()
         if summary is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("ui.export.title"), "", tr("ui.export.filter_pdf"))
-        if path:
-            self.export_documents(summary.id, Path(path))
+        suggested = self.suggested_path(summary, ".pdf")
+        path = save_file(self, tr("ui.export.title"), tr("ui.export.filter_pdf"), Path(suggested))
+        if path is not None:
+            self.export_documents(summary.id, path)
 
-    def export_documents(self, draft_id: str, pdf: Path) -> None:
-        """Render the PDF and a DOCX beside it, off the GUI thread."""
-        from vista_desktop.services.documents import render_documents
+    def suggested_path(self, summary: DraftSummary, suffix: str) -> str:
+        """A file name from the task code and title, in ASCII (it travels by e-mail and USB sticks), in the user's
+        Documents folder."""
+        details: DraftDetails | None = self.model.details_of(summary.id)
+        if details is None:
+            details = self.service.details([summary.id]).get(summary.id)
+        code = details.task_code if details is not None else ""
+        stem = ascii_file_stem(code, summary.title) or ascii_file_stem(tr("ui.drafts.file_stem", "vi"))
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return str(Path(folder or Path.home()) / f"{stem}{suffix}")
 
-        pdf = pdf.with_suffix(".pdf")
-        record = self.service.get(draft_id)
-        definition = get_definition(record.form_id, record.form_version)
-        language = current_language()
-        self.statusBar().showMessage(tr("ui.export.running"))
-        signing = self.signing
+    def export_documents(self, draft_id: str, pdf: Path) -> tasks.RunningTask | None:
+        """Render the PDF and a DOCX beside it, off the GUI thread, with progress and cancel. A draft with errors
+        is exported only as a working copy, once the user has seen what is wrong and agreed."""
+        documents = self.services.documents
+        problems = documents.problems(draft_id)
+        working_copy = bool(problems)
+        if working_copy:
+            listed = "\n".join(f"• {p.message()}" for p in problems[:8]) + ("\n…" if len(problems) > 8 else "")
+            question = tr("ui.export.invalid_question", count=len(problems), problems=listed)
+            if not ask(self, tr("ui.export.title"), question):
+                return None
 
-        def work() -> None:
-            render_documents(definition, record.data, pdf, pdf.with_suffix(".docx"), language)
-            signing.record(draft_id, pdf)
-
-        def done(_result: object) -> None:
+        def done(result: object) -> None:
             self.refresh()
-            self.statusBar().showMessage(tr("ui.export.done", path=str(pdf)))
+            key = "ui.export.working_copy_done" if working_copy else "ui.export.done"
+            self.statusBar().showMessage(tr(key, path=str(getattr(result, "pdf", pdf))))
 
-        run_in_background(
-            work,
+        running = tasks.start(
+            lambda ctx: documents.export_draft(draft_id, pdf, working_copy=working_copy, context=ctx),
             done,
-            lambda exc: self._show_error(tr("ui.export.failed", reason=str(exc))),
+            self._task_failed,
+            view=self.progress,
+            message=tr("ui.export.running"),
+            owner=self,
         )
+        return running
 
     def sign_selected(self) -> SignDialog | None:
         """Sign the selected draft's exported PDF (the newest signed copy once there is one)."""
@@ -305,11 +487,15 @@ class MainWindow(QMainWindow):
         summary = self.selected()
         if summary is None:
             return None
-        pdf = self.signing.form_pdf(summary.id)
+        pdf = self.services.documents.form_pdf(summary.id)
         if pdf is None:
             self._show_error(tr("ui.sign.need_export"))
             return None
-        dialog = SignDialog(self.signing, pdf, summary.id, self)
+        if self.services.documents.outdated(summary.id) and not ask(
+            self, tr("ui.sign.outdated_title"), tr("ui.sign.outdated_question")
+        ):
+            return None
+        dialog = SignDialog(self.services.signing, pdf, summary.id, self)
         dialog.signed.connect(lambda _result: self.refresh())
         dialog.show()
         return dialog
@@ -318,40 +504,123 @@ class MainWindow(QMainWindow):
         from vista_desktop.ui.verify_dialog import VerifyDialog
 
         summary = self.selected()
-        pdf = self.signing.form_pdf(summary.id) if summary is not None else None
-        dialog = VerifyDialog(pdf, self)
+        pdf = self.services.documents.form_pdf(summary.id) if summary is not None else None
+        dialog = VerifyDialog(self.services.signing, pdf, self)
         dialog.show()
         return dialog
 
-    def import_json(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("ui.action.import_json"), "", tr("ui.filter.json"))
-        if not path:
-            return
-        from vista_desktop.services.drafts import DraftFileError
+    def preview_selected(self) -> tasks.RunningTask | None:
+        """The selected draft as it will print: its exported (perhaps signed) PDF, or a fresh rendering."""
+        summary = self.selected()
+        if summary is None:
+            return None
+        documents = self.services.documents
+        return tasks.start(
+            lambda ctx: documents.preview_pdf(summary.id, context=ctx),
+            self.show_preview,
+            self._task_failed,
+            view=self.progress,
+            message=tr("ui.preview.running"),
+            owner=self,
+        )
 
-        try:
-            self.service.import_file(Path(path))
-        except DraftFileError as exc:
-            self._show_error(tr(exc.code, **exc.params))
+    def show_preview(self, pdf: Path) -> PreviewDialog:
+        from vista_desktop.ui.preview import PreviewDialog
+
+        dialog = PreviewDialog(pdf, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_trash(self) -> TrashDialog:
+        from vista_desktop.ui.trash_dialog import TrashDialog
+
+        dialog = TrashDialog(self.service, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restored.connect(lambda draft_id: self.refresh(select=draft_id))
+        dialog.open()
+        return dialog
+
+    def show_backups(self) -> BackupsDialog | None:
+        from vista_desktop.ui.backups_dialog import BackupsDialog
+
+        if self.wizards:  # an open draft would keep writing to the file being replaced
+            self._show_error(tr("ui.backups.close_drafts"))
+            return None
+        dialog = BackupsDialog(self.services.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restored.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def show_trusted_roots(self) -> TrustDialog:
+        from vista_desktop.ui.trust_dialog import TrustDialog
+
+        dialog = TrustDialog(self.services.signing, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def import_json(self) -> None:
+        path = open_file(self, tr("ui.action.import_json"), tr("ui.filter.json"))
+        if path is None:
             return
+        tasks.start(
+            lambda _ctx: self.service.import_file(path),
+            self._imported,
+            self._task_failed,
+            view=self.progress,
+            message=tr("ui.action.import_json"),
+            owner=self,
+        )
+
+    def _imported(self, _record: object) -> None:
         self.refresh()
 
     def export_json(self) -> None:
         summary = self.selected()
         if summary is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("ui.action.export_json"), "", tr("ui.filter.json"))
-        if path:
-            try:
-                self.service.export_file(summary.id, Path(path))
-            except OSError as exc:
-                self._show_error(tr("cli.render_failed", path=path, reason=exc.strerror or str(exc)))
+        suggested = self.suggested_path(summary, ".json")
+        path = save_file(self, tr("ui.action.export_json"), tr("ui.filter.json"), Path(suggested))
+        if path is not None:
+            tasks.start(
+                lambda _ctx: self.service.export_file(summary.id, path),
+                lambda _result: self.statusBar().showMessage(tr("ui.export.done", path=str(path))),
+                self._task_failed,
+                view=self.progress,
+                message=tr("ui.action.export_json"),
+                owner=self,
+            )
 
-    def _show_error(self, text: str) -> None:
+    def _task_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage(exc.message())
+            return
+        self._show_error(exc)
+
+    def _show_error(self, error: BaseException | str) -> None:
         self.statusBar().clearMessage()
-        QMessageBox.warning(self, tr("ui.error.title"), text)
+        show_error(self, error)
 
-    def closeEvent(self, event: object) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         for wizard in list(self.wizards.values()):
             wizard.close()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)
+
+
+class _FillParent(QObject):
+    """Keeps a widget (the empty-list hint) the size of its parent (the table's viewport)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        parent = widget.parentWidget()
+        super().__init__(widget)
+        self.widget = widget
+        if parent is not None:
+            parent.installEventFilter(self)
+            widget.setGeometry(parent.rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.widget.setGeometry(watched.rect())
+        return False

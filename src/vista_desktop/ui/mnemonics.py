@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 
+def mnemonic_of(text: str) -> str | None:
+    """The letter after the single '&' of a label ('&&' is a literal ampersand), lower case; None without one."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].lower()
+            i += 1
+        i += 1
+    return None
+
+
 class MnemonicAllocator:
     def __init__(self, reserved: str = "") -> None:
         self.used = {c.lower() for c in reserved}

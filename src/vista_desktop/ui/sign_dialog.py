@@ -1,12 +1,15 @@
 """The Sign dialog: choose the identity (token certificate or .p12 file), enter the PIN, sign on the signing
-thread with a busy indicator. The PIN field is cleared as soon as the operation starts."""
+thread with a busy indicator. The PIN field is cleared as soon as the operation starts.
+
+The document can be previewed and the certificate's details seen before signing; when the certificate's chain
+leads to no trusted root, the dialog offers to trust the root, shown with its SHA-256 fingerprint first."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,25 +17,41 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from vista_desktop.errors import Cancelled, VistaError
 from vista_desktop.i18n import tr
-from vista_desktop.services.signing import DocumentSigning
+from vista_desktop.services.signing import SigningProblem
 from vista_desktop.settings import load_settings, save_settings
-from vista_desktop.signing import SigningProblem
-from vista_desktop.ui.signing_bridge import FutureBridge
+from vista_desktop.ui import tasks
+from vista_desktop.ui.certificate_view import CertificateDialog
+from vista_desktop.ui.errors import error_text
+from vista_desktop.ui.file_dialogs import open_file
+from vista_desktop.ui.progress import TaskProgress
+from vista_desktop.ui.trust_dialog import TrustDialog, add_root_from_file, confirm_and_trust
+
+if TYPE_CHECKING:
+    from vista_desktop.services.signing import (
+        CertificateDetails,
+        Discovery,
+        FieldState,
+        Identity,
+        SigningService,
+        SignResult,
+    )
+    from vista_desktop.tasks import TaskContext
 
 ERROR_STYLE = "color: #b3261e;"
-NEW_FIELD = "Signature1"
+NEW_FIELD_PREFIX = "Signature"  # pyHanko's own names for fields added at signing time
+EXTRA_FIELD = re.compile(rf"{NEW_FIELD_PREFIX}(\d+)")
+UNTRUSTED = "sign.cert_untrusted"
 
 
 def default_output(pdf: Path) -> Path:
@@ -40,24 +59,42 @@ def default_output(pdf: Path) -> Path:
 
 
 def field_label(name: str) -> str:
-    """'Sig_head' shows as the block it sits on; other fields by their own name."""
-    role = name.removeprefix("Sig_")
-    text = tr(f"ui.sign.role.{role}")
-    return f"{text} ({name})" if text != f"ui.sign.role.{role}" else name
+    """A field as people know it: 'Sig_head' by the title of the block it sits on, a field added at signing by
+    its number; a field of a PDF made elsewhere by its own name."""
+    role_key = f"ui.sign.role.{name.removeprefix('Sig_')}"
+    if (text := tr(role_key)) != role_key:
+        return text
+    if extra := EXTRA_FIELD.fullmatch(name):
+        return tr("ui.sign.extra_field", number=extra.group(1))
+    return name
+
+
+def new_field_name(fields: list[FieldState]) -> str:
+    names = {f.name for f in fields}
+    return next(f"{NEW_FIELD_PREFIX}{n}" for n in range(1, len(names) + 2) if f"{NEW_FIELD_PREFIX}{n}" not in names)
+
+
+class UntrustedChain(VistaError):
+    """Signing refused for an unknown chain, with the certificates the identity carries (to offer its root)."""
+
+    def __init__(self, problem: SigningProblem, chain: list[CertificateDetails]) -> None:
+        super().__init__(problem.code, **problem.params)
+        self.chain = chain
 
 
 class SignDialog(QDialog):
     signed = Signal(object)  # SignResult
 
     def __init__(
-        self, signing: DocumentSigning, pdf: Path, draft_id: str | None = None, parent: QWidget | None = None
+        self, signing: SigningService, pdf: Path, draft_id: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.signing = signing
         self.pdf = pdf
         self.draft_id = draft_id
         self.p12_path: Path | None = None
-        self.bridge = FutureBridge(self)
+        self.running: tasks.RunningTask | None = None
+        self.untrusted: list[CertificateDetails] = []  # the chain of the certificate just refused as untrusted
         self.setObjectName("sign-dialog")
         self.setWindowTitle(tr("ui.sign.title"))
         self.setMinimumWidth(620)
@@ -69,7 +106,13 @@ class SignDialog(QDialog):
         form = QFormLayout()
         self.document = QLabel(str(self.pdf))
         self.document.setWordWrap(True)
-        form.addRow(tr("ui.sign.document"), self.document)
+        document_row = QHBoxLayout()
+        document_row.addWidget(self.document, 1)
+        self.preview_button = QPushButton(tr("ui.preview.open"))
+        self.preview_button.setObjectName("preview-button")
+        self.preview_button.clicked.connect(self.show_preview)
+        document_row.addWidget(self.preview_button)
+        form.addRow(tr("ui.sign.document"), document_row)
         self.output = QLineEdit(str(default_output(self.pdf)))
         self.output.setObjectName("output")
         form.addRow(tr("ui.sign.output"), self.output)
@@ -85,6 +128,18 @@ class SignDialog(QDialog):
             button.clicked.connect(slot)
             identity_row.addWidget(button)
         form.addRow(tr("ui.sign.identity"), identity_row)
+        certificate_row = QHBoxLayout()
+        self.details_button = QPushButton(tr("ui.sign.cert_details"))
+        self.details_button.setObjectName("cert-details")
+        self.details_button.setToolTip(tr("ui.sign.cert_details_hint"))
+        self.details_button.clicked.connect(self.show_certificate)
+        self.trust_button = QPushButton(tr("ui.verify.trusted_roots"))
+        self.trust_button.setObjectName("trusted-roots")
+        self.trust_button.clicked.connect(lambda: TrustDialog(self.signing, self).open())
+        certificate_row.addWidget(self.details_button)
+        certificate_row.addWidget(self.trust_button)
+        certificate_row.addStretch(1)
+        form.addRow("", certificate_row)
         self.secret = QLineEdit()
         self.secret.setObjectName("secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -113,9 +168,11 @@ class SignDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("sign-status")
         self.status.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.hide()
+        self.add_root_button = QPushButton(tr("ui.sign.add_root"))
+        self.add_root_button.setObjectName("add-root")
+        self.add_root_button.clicked.connect(self.trust_root)
+        self.add_root_button.hide()
+        self.progress = TaskProgress(self)
         buttons = QDialogButtonBox()
         self.sign_button = buttons.addButton(tr("ui.sign.sign"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_button.setObjectName("sign-button")
@@ -126,21 +183,22 @@ class SignDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
+        layout.addWidget(self.add_root_button)
         layout.addWidget(self.progress)
         layout.addWidget(buttons)
 
     def _load_fields(self) -> None:
         try:
             fields = self.signing.fields(self.pdf)
-        except SigningProblem as problem:
-            self._error(problem.message())
+        except Exception as exc:
+            self._error(error_text(exc))
             fields = []
         for state in fields:
             label = field_label(state.name) + (f" ({tr('ui.sign.already_signed')})" if state.signed else "")
             self.field.addItem(label, state.name)
             if state.signed:
                 self.field.model().item(self.field.count() - 1).setEnabled(False)  # type: ignore[attr-defined]
-        self.field.addItem(tr("ui.sign.new_field"), NEW_FIELD)
+        self.field.addItem(tr("ui.sign.new_field"), new_field_name(fields))
         first_free = next((i for i, s in enumerate(fields) if not s.signed), len(fields))
         self.field.setCurrentIndex(first_free)
 
@@ -150,21 +208,28 @@ class SignDialog(QDialog):
         modules = load_settings().pkcs11_modules
         self.identity.clear()
         self.identity.addItem(tr("ui.sign.searching"), None)
-        self.bridge_tokens = FutureBridge(self)
-        self.bridge_tokens.watch(self.signing.discover_identities(modules), self._identities_found)
+        self.discovery = tasks.start(
+            lambda ctx: self.signing.discover_identities(modules, ctx),
+            self._identities_found,
+            self._discovery_failed,
+            lane="signing",
+            owner=self,
+        )
 
-    def _identities_found(self, future: Future[Any]) -> None:
+    def _identities_found(self, discovery: Discovery) -> None:
         self.identity.clear()
-        try:
-            discovery = future.result()
-            found, problems = discovery.identities, discovery.problems
-        except Exception as exc:  # a broken driver must not hide the .p12 route
-            found, problems = [], []
-            self._error(str(exc))
-        if problems:
-            self._error("\n".join(p.message() for p in problems))
-        for label, identity in found:
-            self.identity.addItem(label, identity)
+        if discovery.problems:
+            self._error("\n".join(p.message() for p in discovery.problems))
+        for found in discovery.identities:
+            self.identity.addItem(found.label, found.identity)
+        self._identities_listed()
+
+    def _discovery_failed(self, exc: BaseException) -> None:
+        self.identity.clear()  # a broken driver must not hide the .p12 route
+        self._error(error_text(exc))
+        self._identities_listed()
+
+    def _identities_listed(self) -> None:
         if self.p12_path is not None:
             self._add_p12(self.p12_path)
         if self.identity.count() == 0:
@@ -175,24 +240,66 @@ class SignDialog(QDialog):
         self.identity.setCurrentIndex(0)
 
     def choose_p12(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("ui.sign.choose_p12"), "", tr("ui.sign.p12_filter"))
-        if path:
-            self.use_p12(Path(path))
+        path = open_file(self, tr("ui.sign.choose_p12"), tr("ui.sign.p12_filter"))
+        if path is not None:
+            self.use_p12(path)
 
     def use_p12(self, path: Path) -> None:
         self.p12_path = path
         self._add_p12(path)
 
     def add_module(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("ui.sign.add_module"))
-        if path:
-            save_settings(load_settings().with_module(path))
+        path = open_file(self, tr("ui.sign.add_module"), tr("ui.sign.module_filter"))
+        if path is not None:
+            save_settings(load_settings().with_module(str(path)))
             self.refresh_identities()
 
     def choose_seal(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("ui.sign.seal"), "", tr("ui.sign.image_filter"))
-        if path:
-            self.seal.setText(path)
+        path = open_file(self, tr("ui.sign.seal"), tr("ui.sign.image_filter"))
+        if path is not None:
+            self.seal.setText(str(path))
+
+    # --- the document and the certificate -------------------------------------------------------------------
+
+    def show_preview(self) -> None:
+        from vista_desktop.ui.preview import PreviewDialog  # pypdfium2 loads with the first preview
+
+        PreviewDialog(self.pdf, self).open()
+
+    def show_certificate(self) -> None:
+        """The chosen certificate's details; a .p12 file opens with the password typed (kept in the field)."""
+        identity = self.identity.currentData()
+        if identity is None:
+            self._error(tr("ui.sign.no_identity"))
+            return
+        secret = self.secret.text() or None
+        self.details_running = tasks.start(
+            lambda _ctx: self.signing.identity_certificates(identity, secret),
+            self._show_certificates,
+            lambda exc: self._error(error_text(exc)),
+            lane="signing",
+            owner=self,
+        )
+
+    def _show_certificates(self, certificates: list[CertificateDetails]) -> None:
+        if not certificates:
+            self._error(tr("ui.sign.no_certificate"))
+            return
+        CertificateDialog(certificates, self).open()
+
+    def trust_root(self) -> None:
+        """Trust the root of the certificate just refused: the one it carries, or else one the user chooses."""
+        roots = [c for c in self.untrusted if c.self_signed]
+        if roots:
+            trusted = roots[0] if confirm_and_trust(self.signing, self, roots[0]) else None
+        else:
+            trusted = add_root_from_file(self.signing, self)
+        if trusted is not None:
+            self.untrusted = []
+            self.add_root_button.hide()
+            self.status.setStyleSheet("")
+            self.status.setText(tr("ui.sign.root_added", name=trusted.common_name))
+            self.secret.setFocus()
 
     # --- signing --------------------------------------------------------------------------------------------
 
@@ -206,7 +313,7 @@ class SignDialog(QDialog):
         request = self.signing.request(
             source=self.pdf,
             target=Path(self.output.text()),
-            field=self.field.currentData() or NEW_FIELD,
+            field=self.field.currentData(),
             reason=self.reason.text() or None,
             location=self.location.text() or None,
             organisation=self.organisation.text() or None,
@@ -214,23 +321,49 @@ class SignDialog(QDialog):
             timestamp_url=self.timestamp_url.text() or None,
             certify=self.certify.isChecked(),
         )
-        self._busy(True)
-        self.bridge.watch(self.signing.sign(request, identity, secret or None, self.draft_id), self._finished)
+        signing, draft_id = self.signing, self.draft_id
 
-    def _finished(self, future: Future[Any]) -> None:
-        self.bridge.finished.disconnect(self._finished)
-        self._busy(False)
+        def sign(context: TaskContext) -> SignResult:
+            try:
+                return signing.sign(request, identity, secret or None, draft_id=draft_id, context=context)
+            except SigningProblem as problem:
+                if problem.code != UNTRUSTED:
+                    raise
+                # the chain the identity carries, read with the same secret while it is still at hand
+                raise UntrustedChain(problem, self._chain_of(identity, secret or None)) from problem
+
+        self.running = tasks.start(
+            sign,
+            self._finished,
+            self._failed,
+            lane="signing",
+            view=self.progress,
+            message=tr("ui.sign.running"),
+            owner=self,
+        )
+        self._busy(True)
+
+    def _chain_of(self, identity: Identity, secret: str | None) -> list[CertificateDetails]:
         try:
-            result = future.result()
-        except SigningProblem as problem:
-            self._error(problem.message())
-            return
-        except Exception as exc:
-            self._error(tr("ui.sign.failed", reason=str(exc)))
-            return
+            return self.signing.identity_certificates(identity, secret)
+        except SigningProblem:
+            return []  # the user can still choose the root's file
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self._error(exc.message() if isinstance(exc, Cancelled) else error_text(exc))
+        if isinstance(exc, UntrustedChain):
+            self.untrusted = exc.chain
+            self.add_root_button.show()
+            if exc.chain:  # the issuer by its name, not as "Common Name: …, Organization: …, Country: …"
+                holder = exc.chain[0]
+                self._error(tr("ui.sign.untrusted", name=holder.common_name, issuer=holder.issuer_name))
+
+    def _finished(self, result: SignResult) -> None:
+        self._busy(False)
         self.status.setStyleSheet("")
         self.status.setText(
-            tr("sign.signed", path=str(result.path), field=result.field, signer=result.signer.common_name)
+            tr("sign.signed", path=str(result.path), field=field_label(result.field), signer=result.signer.common_name)
         )
         if request_url := self.timestamp_url.text().strip():
             save_settings(replace(load_settings(), timestamp_url=request_url))  # remembered for next time
@@ -238,8 +371,8 @@ class SignDialog(QDialog):
         self.accept()
 
     def _busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
         self.sign_button.setEnabled(not busy)
+        self.add_root_button.hide()
         self.status.setStyleSheet("")
         self.status.setText(tr("ui.sign.running") if busy else "")
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
@@ -21,19 +23,55 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vista_desktop.forms.limits import max_rows_of
 from vista_desktop.forms.model import Field, FieldType
 from vista_desktop.forms.values import display
-from vista_desktop.i18n import tr
-from vista_desktop.ui.field_widgets import FieldWidget, _parsed
+from vista_desktop.i18n import current_language, tr
+from vista_desktop.ui.field_widgets import FieldWidget, parsed_input
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
 AnyIndex = QModelIndex | QPersistentModelIndex
+_CELL = re.compile(r"^[^\[]+\[(\d+)\](?:\.(.+))?$")
 
 
 def cell_text(column: Field, value: Any) -> str:
     # Citizen IDs are masked in the grid; the full number shows only in the cell editor.
     return display(column, value, mask_citizen_id=True)
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def choice_for(column: Field, text: str) -> Any:
+    """The stored value of a typed choice: the choice itself whatever the case, spacing or (in English) its
+    English label; the text as typed when it is no choice, so that validation explains it and nothing is lost."""
+    if not text.strip():
+        return None
+    wanted = _key(text)
+    for choice in column.choices:
+        if wanted in (_key(choice.value), _key(choice.label.en)):
+            return choice.value
+    return " ".join(text.split())
+
+
+def choice_editor(column: Field, parent: QWidget) -> QComboBox:
+    """An editable list: typing goes into it, spaces included ("Thư ký khoa học"); Alt+Down or the arrow shows the
+    choices. A plain combo box opens its list at the first space and swallows the rest of the typing. No completer:
+    inline completion would turn a typed "Thành viên" into "Thành viên chính", and a completion popup over a cell
+    editor closes with it."""
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.setCompleter(None)  # type: ignore[arg-type]  # None removes it; the stubs omit that
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.addItem("", None)
+    english = current_language() != "vi"
+    for choice in column.choices:
+        combo.addItem(choice.value, choice.value)
+        if english:  # the stored value is the Vietnamese one; the English label explains it
+            combo.setItemData(combo.count() - 1, choice.label.en, Qt.ItemDataRole.ToolTipRole)
+    return combo
 
 
 class ColumnDelegate(QStyledItemDelegate):
@@ -46,18 +84,17 @@ class ColumnDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> QWidget:
         column = self.columns[index.column()]
         if column.type is FieldType.CHOICE:
-            combo = QComboBox(parent)
-            combo.addItem("", None)
-            for choice in column.choices:
-                combo.addItem(choice.value, choice.value)
-            return combo
+            return choice_editor(column, parent)
         return QLineEdit(parent)
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
         value = index.data(VALUE_ROLE)
         column = self.columns[index.column()]
         if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(editor.findData(value), 0))
+            found = editor.findData(value)
+            if found >= 0:
+                editor.setCurrentIndex(found)
+            editor.setEditText("" if value is None else str(value))
         elif isinstance(editor, QLineEdit):
             plain = column.type in (FieldType.CITIZEN_ID, FieldType.INTEGER)
             editor.setText("" if value is None else str(value) if plain else display(column, value))
@@ -65,10 +102,10 @@ class ColumnDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
         column = self.columns[index.column()]
         if isinstance(editor, QComboBox):
-            value = editor.currentData()
+            value = choice_for(column, editor.currentText())
         elif isinstance(editor, QLineEdit):
             text = editor.text()
-            value = _parsed(column, text) if text.strip() else None
+            value = parsed_input(column, text) if text.strip() else None
         else:
             return
         model.setData(index, value, VALUE_ROLE)
@@ -124,7 +161,8 @@ class TableField(FieldWidget):
         return rows or None
 
     def _show(self, value: Any) -> None:
-        rows = [r for r in value or [] if isinstance(r, dict)]
+        # A value that is not a list of rows is kept in the draft for validation to explain; the grid shows none.
+        rows = [r for r in value if isinstance(r, dict)][: max_rows_of(self.field)] if isinstance(value, list) else []
         self.grid.blockSignals(True)
         self.grid.setRowCount(0)
         for row in rows:
@@ -141,6 +179,8 @@ class TableField(FieldWidget):
         return r
 
     def add_row(self) -> None:
+        if self.grid.rowCount() >= max_rows_of(self.field):
+            return  # far beyond any real form: the limit of forms.limits
         self.grid.blockSignals(True)
         r = self._append({})
         self.grid.blockSignals(False)
@@ -167,6 +207,17 @@ class TableField(FieldWidget):
 
     def focus_widget(self) -> QWidget:
         return self.grid
+
+    def select_cell(self, field_id: str) -> None:
+        """Make the cell of a problem id ("members[2].role", rows counted from 1) the current one."""
+        m = _CELL.match(field_id)
+        if m is None or self.grid.rowCount() == 0:
+            return
+        row = min(max(int(m[1]) - 1, 0), self.grid.rowCount() - 1)
+        ids = [c.id for c in self.field.columns]
+        column = ids.index(m[2]) if m[2] in ids else 0
+        self.grid.setCurrentCell(row, column)
+        self.grid.scrollTo(self.grid.model().index(row, column))
 
     def show_cell_problems(self, problems: dict[tuple[int, str], str]) -> None:
         """Tint the cells that have problems and explain them in their tooltip; rows counted from 1."""

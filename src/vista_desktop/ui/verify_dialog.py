@@ -1,15 +1,15 @@
-"""The Verify panel: every signature of a PDF — signer, time, intact, trusted, coverage — and the verdict."""
+"""The Verify panel: every signature of a PDF — signer, time, intact, trusted, coverage — and the verdict; the
+signer's certificate on request, the document's preview, and the trusted roots."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -20,9 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from vista_desktop.i18n import tr
-from vista_desktop.services.signing import DocumentSigning
-from vista_desktop.signing import SigningProblem
-from vista_desktop.ui.signing_bridge import FutureBridge
+from vista_desktop.ui import tasks
+from vista_desktop.ui.certificate_view import CertificateDialog
+from vista_desktop.ui.errors import error_text, show_error
+from vista_desktop.ui.file_dialogs import open_file
+from vista_desktop.ui.progress import TaskProgress
+from vista_desktop.ui.sign_dialog import field_label
+from vista_desktop.ui.trust_dialog import TrustDialog, add_root_from_file
+
+if TYPE_CHECKING:
+    from vista_desktop.services.signing import CertificateDetails, SigningService, VerificationReport
 
 OK_STYLE = "color: #1e6b2f; font-weight: bold;"
 BAD_STYLE = "color: #b3261e; font-weight: bold;"
@@ -37,13 +44,16 @@ COLUMNS = (
 
 
 class VerifyDialog(QDialog):
-    def __init__(self, pdf: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, signing: SigningService, pdf: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.signing = signing
         self.setObjectName("verify-dialog")
         self.setWindowTitle(tr("ui.verify.title"))
         self.resize(900, 420)
         self.pdf = pdf
-        self.report: Any = None
+        self.report: VerificationReport | None = None
+        self.running: tasks.RunningTask | None = None
+        self.progress = TaskProgress(self)
         self.file_label = QLabel()
         self.file_label.setWordWrap(True)
         self.verdict = QLabel()
@@ -55,62 +65,124 @@ class VerifyDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.itemDoubleClicked.connect(lambda _item: self.show_certificate())
         buttons = QDialogButtonBox()
+        self.open_button = self._button(buttons, "ui.verify.open", "open-button", self.choose_file)
+        self.preview_button = self._button(buttons, "ui.preview.open", "preview-button", self.show_preview)
+        self.details_button = self._button(buttons, "ui.verify.details", "cert-details", self.show_certificate)
+        self.trust_button = self._button(buttons, "ui.verify.trusted_roots", "trusted-roots", self.show_trust)
         buttons.addButton(tr("ui.wizard.close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
-        open_button = QPushButton(tr("ui.verify.open"))
-        open_button.clicked.connect(self.choose_file)
-        trust_button = QPushButton(tr("ui.verify.add_root"))
-        trust_button.clicked.connect(self.add_root)
-        buttons.addButton(open_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(trust_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
-        for widget in (self.file_label, self.verdict, self.table, buttons):
+        for widget in (self.file_label, self.verdict, self.table, self.progress, buttons):
             layout.addWidget(widget)
-        self.bridge = FutureBridge(self)
-        self.bridge.finished.connect(self._verified)
+        self._selection_changed()
+        self.preview_button.setEnabled(pdf is not None)
         if pdf is not None:
             self.verify(pdf)
 
+    def _button(self, box: QDialogButtonBox, key: str, name: str, slot: object) -> QPushButton:
+        button = QPushButton(tr(key))
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        return button
+
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("ui.verify.open"), "", tr("ui.export.filter_pdf"))
-        if path:
-            self.verify(Path(path))
+        path = open_file(self, tr("ui.verify.open"), tr("ui.export.filter_pdf"))
+        if path is not None:
+            self.verify(path)
+
+    def show_preview(self) -> None:
+        from vista_desktop.ui.preview import PreviewDialog  # pypdfium2 loads with the first preview
+
+        if self.pdf is not None:
+            PreviewDialog(self.pdf, self).open()
+
+    def show_trust(self) -> None:
+        dialog = TrustDialog(self.signing, self)
+        dialog.finished.connect(self._trust_changed)
+        dialog.open()
+
+    def _trust_changed(self) -> None:
+        if self.pdf is not None:
+            self.verify(self.pdf)  # a root added or removed may change the verdict
 
     def add_root(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("ui.verify.add_root"), "", tr("ui.verify.cert_filter"))
-        if path:
-            self.trust_certificate(Path(path))
+        self.trust_certificate(None)
 
-    def trust_certificate(self, path: Path) -> None:
-        try:
-            DocumentSigning.trust_certificate(path)
-        except SigningProblem as problem:
-            self._verdict(problem.message(), False)
-            return
-        if self.pdf is not None:
+    def trust_certificate(self, path: Path | None) -> None:
+        """Trust a root (shown and confirmed first) and check again. A file that is not a certificate is explained
+        in its own message: the verdict on screen stays the verdict on the document."""
+        if add_root_from_file(self.signing, self, path) is not None and self.pdf is not None:
             self.verify(self.pdf)
+
+    # --- certificates ---------------------------------------------------------------------------------------
+
+    def _selection_changed(self) -> None:
+        self.details_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    def show_certificate(self, row: int | None = None) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = row if isinstance(row, int) else (rows[0].row() if rows else None)
+        if row is None or self.report is None or self.pdf is None:
+            return
+        field, pdf = self.report.signatures[row].field, self.pdf
+        self.loading_certificate = tasks.start(
+            lambda _ctx: self.signing.signer_certificates(pdf),
+            lambda found: self._show_certificates(found.get(field, [])),
+            self._certificate_failed,
+            lane="signing",
+            owner=self,
+        )
+
+    def _certificate_failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
+
+    def _show_certificates(self, certificates: list[CertificateDetails]) -> None:
+        if not certificates:
+            show_error(self, tr("ui.verify.no_certificate"))
+            return
+        CertificateDialog(certificates, self).open()
+
+    # --- verification ---------------------------------------------------------------------------------------
 
     def verify(self, pdf: Path) -> None:
         self.pdf = pdf
+        self.preview_button.setEnabled(True)
         self.file_label.setText(str(pdf))
         self.verdict.setText(tr("ui.verify.running"))
         self.verdict.setStyleSheet("")
-        DocumentSigning.verify(pdf).add_done_callback(self.bridge.finished.emit)
-
-    def _verified(self, future: Future[Any]) -> None:
         self.table.setRowCount(0)
-        try:
-            report = future.result()
-        except SigningProblem as problem:
-            self._verdict(problem.message(), False)
-            return
+        self.report = None
+        if self.running is not None:
+            self.running.cancel()  # a newer file replaces the one being checked
+        self.running = tasks.start(
+            lambda ctx: self.signing.verify(pdf, context=ctx),
+            self._verified,
+            self._failed,
+            lane="signing",
+            view=self.progress,
+            message=tr("ui.verify.running"),
+            owner=self,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self._verdict(error_text(exc), False)
+
+    def _verified(self, report: VerificationReport) -> None:
+        if report.path != self.pdf:
+            return  # the answer for a file the user has since replaced
         self.report = report
         for sig in report.signatures:
             when = sig.signing_time.astimezone().strftime("%d/%m/%Y %H:%M:%S %z") if sig.signing_time else ""
-            problems = "; ".join(tr(code) for code in sig.problems)
+            problems = "; ".join(sig.messages())  # each change after the signature named
             values = (
-                sig.field,
+                field_label(sig.field),
                 sig.signer,
                 when,
                 tr("ui.yes") if sig.intact else tr("ui.no"),
@@ -121,6 +193,8 @@ class VerifyDialog(QDialog):
             self.table.insertRow(row)
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+        if report.signatures:
+            self.table.selectRow(0)
         if report.ok:
             self._verdict(tr("verify.ok"), True)
         else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QListWidget,
-    QMessageBox,
+    QListWidgetItem,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -19,27 +19,36 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from vista_desktop.forms.data import value_of
+from vista_desktop.forms.data import get_path, value_of
 from vista_desktop.forms.model import Field, Section
 from vista_desktop.forms.validation import Problem, is_valid
 from vista_desktop.i18n import current_language, tr
-from vista_desktop.storage.status import STATUS_COMPLETE
-from vista_desktop.ui.field_widgets import FieldWidget, create_field_widget
-from vista_desktop.ui.mnemonics import MnemonicAllocator
+from vista_desktop.services.drafts import STATUS_COMPLETE
+from vista_desktop.ui.check_view import CheckView, form_order
+from vista_desktop.ui.errors import error_text
+from vista_desktop.ui.field_factory import create_field_widget
+from vista_desktop.ui.field_widgets import FieldWidget
+from vista_desktop.ui.geometry import place_window, remembered
+from vista_desktop.ui.help import show_help
+from vista_desktop.ui.mnemonics import MnemonicAllocator, mnemonic_of
 from vista_desktop.ui.table_editor import TableField
 
 if TYPE_CHECKING:
-    from vista_desktop.services.drafts import DraftSession
-    from vista_desktop.storage.drafts import SaveReceipt
+    from vista_desktop.services.drafts import DraftSession, SaveReceipt
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5300;"
-# Letters the wizard's own buttons use (Quay lại, Tiếp theo, Hoàn tất, Đóng).
-BUTTON_MNEMONICS = "qthn"
+CHECK_BUTTON = QWizard.WizardButton.CustomButton1
+# Marks of a section in the side list: complete, has errors, nothing entered yet.
+STEP_MARKS = {"done": "✓", "errors": "✗", "empty": "○"}
 
 
 class SessionBridge(QObject):
-    """Carries the autosave thread's events to the GUI thread (queued signal connections)."""
+    """Carries the autosave thread's events to the GUI thread (queued signal connections).
+
+    Autosave keeps its own thread rather than the task runner: it is not a job that starts and ends but a
+    debouncer that lives as long as the editing session, coalesces keystrokes (the newest data wins) and retries a
+    failed write; only its events cross to the GUI, the same way as a task's."""
 
     saved = Signal(object)
     failed = Signal(object)
@@ -57,7 +66,7 @@ class FieldRow:
 
 
 class SectionPage(QWizardPage):
-    def __init__(self, wizard: FormWizard, section: Section) -> None:
+    def __init__(self, wizard: FormWizard, section: Section, reserved_mnemonics: str = "") -> None:
         super().__init__()
         self.form_wizard = wizard
         self.section = section
@@ -69,27 +78,32 @@ class SectionPage(QWizardPage):
         if section.help:
             self.setSubTitle(section.help.text(language))
         self.setObjectName(f"page:{section.id}")
-        self._build(MnemonicAllocator(BUTTON_MNEMONICS))
+        self._build(MnemonicAllocator(reserved_mnemonics))
 
     def _build(self, mnemonics: MnemonicAllocator) -> None:
         body = QWidget()
-        form = QFormLayout(body)
+        outer = QVBoxLayout(body)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)  # rows keep their natural height; the space left stays below the last one
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         for field in self.section.fields:
             form.addRow(*self._row(field, mnemonics))
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        # The page scrolls, never the window: a long section fits a 1366×768 screen at any scale.
+        self.scroller = QScrollArea(self)
+        self.scroller.setObjectName(f"scroll:{self.section.id}")
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroller)
 
     def _row(self, field: Field, mnemonics: MnemonicAllocator) -> tuple[QLabel, QWidget]:
         text = field.label.text_current() + (" *" if field.required else "")
         label = QLabel(mnemonics.label(text))
         label.setWordWrap(True)
-        label.setMinimumWidth(190)
+        label.setMinimumWidth(120)
         label.setMaximumWidth(260)
         widget = create_field_widget(field)
         label.setBuddy(widget.focus_widget())
@@ -141,6 +155,21 @@ class SectionPage(QWizardPage):
         row.message.setStyleSheet(WARNING_STYLE if all(p.warning for p in problems) else ERROR_STYLE)
         row.message.show()
 
+    def started(self, session: DraftSession) -> bool:
+        """Whether anything of the section has been entered (derived values do not count)."""
+        return any(
+            get_path(session.data, field_id) not in (None, "", [], {})
+            for field_id, row in self.rows.items()
+            if row.widget.field.derived is None
+        )
+
+    def first_editor(self) -> QWidget | None:
+        for row in self.rows.values():
+            widget = row.widget.focus_widget()
+            if widget.focusPolicy() != Qt.FocusPolicy.NoFocus and widget.isEnabled():
+                return widget
+        return None
+
     def validatePage(self) -> bool:
         return self.form_wizard.validate_page(self)
 
@@ -176,10 +205,28 @@ class FormWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
+        # Completion is offered on every page: it is the one step that checks the whole form.
+        self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, True)
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self._label_buttons()
+        self.setButtonLayout(
+            [
+                CHECK_BUTTON,
+                QWizard.WizardButton.Stretch,
+                QWizard.WizardButton.BackButton,
+                QWizard.WizardButton.NextButton,
+                QWizard.WizardButton.FinishButton,
+                QWizard.WizardButton.CancelButton,
+            ]
+        )
+        self.customButtonClicked.connect(lambda _which: self.show_check())
+        self._jumping = False
+        self.check_view: CheckView | None = None
+        reserved = "".join(filter(None, (mnemonic_of(self.buttonText(b)) for b in self._buttons())))
         self.section_pages: list[SectionPage] = []
         for section in session.definition.sections:
-            page = SectionPage(self, section)
+            page = SectionPage(self, section, reserved)
+            page.setFinalPage(True)  # Finish is offered (and checks the whole form) on every page
             page.load(session)
             self.section_pages.append(page)
             self.addPage(page)
@@ -190,18 +237,29 @@ class FormWizard(QWizard):
         self.bridge.saved.connect(self._saved)
         self.bridge.failed.connect(self._save_failed)
         self.currentIdChanged.connect(self._page_changed)
-        self.resize(1180, 760)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self, lambda: show_help(self))
+        place_window(self, "wizard", QSize(1180, 760))
+        if self.width() >= 900:  # room for the section names on one or two lines
+            self.steps.setMinimumWidth(230)
         self._closed = False
         self._show_saved_state()
+        self.update_steps()
+
+    def _buttons(self) -> tuple[QWizard.WizardButton, ...]:
+        return (
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.CancelButton,
+            CHECK_BUTTON,
+        )
 
     def _label_buttons(self) -> None:
-        for button, key in (
-            (QWizard.WizardButton.BackButton, "ui.wizard.back"),
-            (QWizard.WizardButton.NextButton, "ui.wizard.next"),
-            (QWizard.WizardButton.FinishButton, "ui.wizard.finish"),
-            (QWizard.WizardButton.CancelButton, "ui.wizard.close"),
-        ):
+        keys = ("ui.wizard.back", "ui.wizard.next", "ui.wizard.finish", "ui.wizard.close", "ui.wizard.check")
+        for button, key in zip(self._buttons(), keys, strict=True):
             self.setButtonText(button, tr(key))
+        self.button(CHECK_BUTTON).setObjectName("check-button")
+        self.button(CHECK_BUTTON).setToolTip(tr("ui.wizard.check_tip"))
 
     def _side(self) -> QWidget:
         side = QWidget()
@@ -213,12 +271,13 @@ class FormWizard(QWizard):
             self.steps.addItem(f"{i}. {section.label.text_current()}")
         self.steps.setCurrentRow(0)
         self.steps.itemClicked.connect(lambda item: self.go_to(self.steps.row(item)))
-        self.steps.setMinimumWidth(240)
+        self.steps.setMinimumWidth(150)
         self.steps.setMaximumWidth(280)
         self.steps.setWordWrap(True)
         self.save_state = QLabel(side)
         self.save_state.setObjectName("autosave-indicator")
         self.save_state.setWordWrap(True)
+        self.save_state.setMinimumWidth(150)
         self.save_state.setMaximumWidth(280)
         layout.addWidget(self.steps, 1)
         layout.addWidget(self.save_state)
@@ -231,8 +290,12 @@ class FormWizard(QWizard):
         self._refresh_derived()
         self.save_state.setText(tr("ui.autosave.pending"))
         section_id = self.session.definition.section_of(field_id).id
-        page = next(p for p in self.section_pages if p.section.id == section_id)
-        page.show_problems(self.session.section_problems(section_id))
+        index, page = next((i, p) for i, p in enumerate(self.section_pages) if p.section.id == section_id)
+        problems = self.session.section_problems(section_id)
+        page.show_problems(problems)
+        self._show_step(index, problems)
+        if self.check_view is not None:
+            self.check_view.refresh_soon()
 
     def _refresh_derived(self) -> None:
         for page in self.section_pages:
@@ -241,55 +304,130 @@ class FormWizard(QWizard):
                     row.widget.set_value(value_of(self.session.definition, self.session.data, field_id))
 
     def validate_page(self, page: SectionPage) -> bool:
-        page.show_all = True
-        problems = self.session.section_problems(page.section.id)
-        page.show_problems(problems)
-        if not is_valid(problems):
-            self._focus_first_problem(page, problems)
-            return False
-        if page is self.section_pages[-1]:
-            return self._complete()
+        """Next never blocks: leaving a section the user has started shows what is still wrong in it (and its mark
+        in the side list). Completion is where errors block (`done`)."""
+        if not self._jumping:
+            self._reveal(page)
         return True
 
-    def _focus_first_problem(self, page: SectionPage, problems: list[Problem]) -> None:
-        for problem in problems:
-            row = page.rows.get(problem.field_id.split("[", 1)[0])
-            if row is not None and not problem.warning:
-                row.widget.focus_widget().setFocus()
-                return
+    def _reveal(self, page: SectionPage) -> None:
+        if page.started(self.session):
+            page.show_all = True
+            page.show_problems(self.session.section_problems(page.section.id))
+
+    # --- the side list --------------------------------------------------------------------------------------
+
+    def update_steps(self) -> None:
+        for index, page in enumerate(self.section_pages):
+            self._show_step(index, self.session.section_problems(page.section.id))
+
+    def _show_step(self, index: int, problems: list[Problem]) -> None:
+        page = self.section_pages[index]
+        item = self.steps.item(index)
+        errors = sum(not p.warning for p in problems)
+        if not page.started(self.session) and errors:
+            state, tip = "empty", tr("ui.wizard.step.empty")
+        elif errors:
+            state, tip = "errors", tr("ui.wizard.step.errors", count=errors)
+        else:
+            state, tip = "done", tr("ui.wizard.step.done")
+        item.setText(f"{STEP_MARKS[state]} {index + 1}. {page.section.label.text_current()}")
+        item.setToolTip(tip)
+        item.setData(Qt.ItemDataRole.UserRole, state)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{index + 1}. {page.section.label.text_current()}: {tip}")
+
+    def step_state(self, index: int) -> str:
+        """'done', 'errors' or 'empty': what the side list shows for a section."""
+        item: QListWidgetItem = self.steps.item(index)
+        return str(item.data(Qt.ItemDataRole.UserRole))
+
+    # --- completion and the whole-form check ------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        # Finish (on any page) completes the draft only when the whole form validates; otherwise the check view
+        # lists what is wrong and the cursor goes to the first error. Qt validates the current page again inside
+        # done(): the session must still be open then.
+        if result == QWizard.DialogCode.Accepted and not self._complete():
+            return
+        super().done(result)
+        if not self.isVisible():
+            self._finish_session()
 
     def _complete(self) -> bool:
         if self.session.status == STATUS_COMPLETE:
-            return True  # Finish validates twice (button, then done()); the second time is already settled
+            return True
         remaining = self.session.complete()
         if is_valid(remaining):
             return True
-        first = next(p for p in remaining if not p.warning)
-        section = self.session.definition.section_of(first.field_id)
-        QMessageBox.warning(
-            self,
-            tr("ui.wizard.incomplete_title"),
-            tr(
-                "ui.wizard.incomplete",
-                count=sum(not p.warning for p in remaining),
-                section=section.label.text_current(),
-            ),
-        )
+        for page in self.section_pages:
+            page.show_all = True
+            page.show_problems(self.session.section_problems(page.section.id))
+        self.update_steps()
+        first = min((p for p in remaining if not p.warning), key=form_order(self.session.definition))
+        self.go_to_field(first.field_id)
+        section = self.session.definition.section_of(first.field_id).label.text_current()
+        view = self.show_check()
+        view.summary.setText(tr("ui.wizard.incomplete", count=sum(not p.warning for p in remaining), section=section))
         return False
 
+    def show_check(self) -> CheckView:
+        """Open (or bring forward and refresh) the list of every problem of the form."""
+        if self.check_view is None:
+            self.check_view = CheckView(self.session.definition, self.session.problems, self.go_to_field, self)
+            if not remembered("check-view"):
+                # Over the side list and the labels, not over the fields the user is sent to.
+                inner = self.geometry()
+                width = min(self.check_view.width(), max(360, inner.width() // 3))
+                self.check_view.setGeometry(inner.x(), inner.y() + 40, width, max(200, inner.height() - 120))
+        else:
+            self.check_view.refresh()
+        if self.check_view.isVisible():
+            self.check_view.raise_()  # behind the wizard: bring it forward
+        else:
+            self.check_view.show()
+        return self.check_view
+
+    def go_to_field(self, field_id: str) -> QWidget | None:
+        """Show the section of a field (or a table cell, "members[2].role") and put the cursor in it."""
+        head = field_id.split("[", 1)[0]
+        index = next((i for i, p in enumerate(self.section_pages) if head in p.rows), None)
+        if index is None:
+            return None
+        self.go_to(index)
+        page = self.section_pages[index]
+        widget = page.rows[head].widget
+        target = widget.focus_widget()
+        if isinstance(widget, TableField):
+            widget.select_cell(field_id)
+        self.activateWindow()
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        page.scroller.ensureWidgetVisible(widget)
+        return target
+
     def go_to(self, index: int) -> None:
-        """Step to another section: back freely, forward only through pages that validate."""
-        while self.currentId() > index:
-            self.back()
-        while self.currentId() < index:
-            before = self.currentId()
-            self.next()
-            if self.currentId() == before:
-                break
+        """Show any section: the side list and the check view go straight there, whatever the errors."""
+        if not 0 <= index < len(self.section_pages) or index == self.currentId():
+            return
+        self._reveal(self.section_pages[self.currentId()])
+        self._jumping = True
+        try:
+            while self.currentId() > index:
+                self.back()
+            while self.currentId() < index:
+                before = self.currentId()
+                self.next()
+                if self.currentId() == before:
+                    break
+        finally:
+            self._jumping = False
         self.steps.setCurrentRow(self.currentId())
 
     def _page_changed(self, page_id: int) -> None:
         self.steps.setCurrentRow(page_id)
+        if 0 <= page_id < len(self.section_pages):
+            first = self.section_pages[page_id].first_editor()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
 
     # --- saving -------------------------------------------------------------------------------------------
 
@@ -308,14 +446,8 @@ class FormWizard(QWizard):
         self.save_state.setText(tr("ui.autosave.saved", time=local))
 
     def _save_failed(self, exc: Exception) -> None:
-        self.save_state.setText(tr("ui.autosave.failed", reason=str(exc)))
+        self.save_state.setText(tr("ui.autosave.failed", reason=error_text(exc)))
         self.save_state.setStyleSheet(ERROR_STYLE)
-
-    def done(self, result: int) -> None:
-        # Qt validates the current page again inside done(): the session must still be open then.
-        super().done(result)
-        if not self.isVisible():
-            self._finish_session()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._finish_session()

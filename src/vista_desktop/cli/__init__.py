@@ -1,0 +1,54 @@
+"""The command line: the GUI by default, and the same services for batch work and headless tests.
+
+One module per command group (forms, documents, signing, dossier, database); `common` holds the exit codes, the
+one place errors become messages, and the terminal progress bar. Commands call services only.
+
+Exit status: 0 success, 1 invalid input (messages on stderr), 2 usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+
+from vista_desktop import __version__, i18n
+from vista_desktop.cli import database, documents, dossier, forms, signing
+from vista_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_error
+from vista_desktop.settings import LANGUAGES, load_settings
+
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+
+COMMAND_GROUPS = (forms, documents, signing, dossier, database)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vista-desktop", description="VISTA Desktop")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of messages (default: the saved setting)")
+    sub = parser.add_subparsers(dest="command")
+    for group in COMMAND_GROUPS:
+        group.add_commands(sub)
+    return parser
+
+
+def run_gui() -> int:
+    try:
+        from vista_desktop.ui.app import run_gui as start
+    except ImportError as exc:  # a server or a minimal install without PySide6: the commands still work
+        print_error(i18n.tr("cli.no_gui", reason=str(exc)))
+        return EXIT_INVALID
+    return start()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    language = args.lang or os.environ.get("VISTA_DESKTOP_LANG") or load_settings().language
+    i18n.set_language(language if language in LANGUAGES else "vi")
+    if args.command is None:
+        return run_gui()
+    from vista_desktop.logging_setup import configure_logging
+
+    configure_logging()  # unexpected errors go to the log file, never as a traceback on the terminal
+    result: int = args.handler(args)
+    return result

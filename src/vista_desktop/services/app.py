@@ -1,0 +1,105 @@
+"""The composition root: one object that opens the drafts database once and hands out the services.
+
+The GUI and the CLI both start here. The database opens on first use (the GUI calls `open_storage` on a worker
+after its window is shown; the CLI's file-only commands never open it): checked, recovered when damaged,
+upgraded in one transaction, the recycle bin purged. Every service reaches the same repository through it, and
+`close` at exit marks a clean shutdown, so the next start skips the full check.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vista_desktop.errors import VistaError
+    from vista_desktop.services.database import DatabaseService
+    from vista_desktop.services.documents import DocumentService
+    from vista_desktop.services.drafts import DraftService
+    from vista_desktop.services.signing import SigningService
+    from vista_desktop.storage.database import OpenedDatabase
+    from vista_desktop.storage.drafts import DraftRepository
+    from vista_desktop.storage.recovery import RecoveryReport
+
+
+class AppServices:
+    def __init__(self, database: Path | None = None) -> None:
+        self._database = database
+        self._opened: OpenedDatabase | None = None
+        self._repository: DraftRepository | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def database_path(self) -> Path:
+        from vista_desktop.paths import database_path
+
+        return self._database or database_path()
+
+    def open_storage(self) -> None:
+        """Open (and if needed recover, create or upgrade) the database now; later calls reuse it."""
+        self.repository()
+
+    @property
+    def storage_open(self) -> bool:
+        return self._repository is not None
+
+    def repository(self) -> DraftRepository:
+        with self._lock:
+            if self._repository is None:
+                from vista_desktop.storage.database import open_database_safely
+                from vista_desktop.storage.drafts import DraftRepository
+
+                # The daily backup is left to `take_daily_backup`, run after the drafts list is on screen.
+                self._opened = open_database_safely(self.database_path, backup=False)
+                self._repository = DraftRepository(self._opened.engine)
+            return self._repository
+
+    @property
+    def recovery(self) -> RecoveryReport | None:
+        """What start-up did with a damaged database (None when it was sound), to tell the user once."""
+        return self._opened.recovery if self._opened is not None else None
+
+    def take_daily_backup(self) -> VistaError | None:
+        """Today's backup if none was taken yet; a failure (a full disk) is returned as a warning, not raised."""
+        from vista_desktop.storage.database import take_daily_backup
+        from vista_desktop.storage.errors import StorageProblem
+
+        try:
+            take_daily_backup(self.database_path)
+        except StorageProblem as problem:
+            return problem
+        return None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._opened is not None:
+                self._opened.close()
+            self._opened, self._repository = None, None
+            for name in ("drafts", "documents", "signing", "database"):
+                self.__dict__.pop(name, None)  # services hold the old repository: made anew on next use
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from vista_desktop.services.drafts import DraftService
+
+        return DraftService(self.repository)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        from vista_desktop.services.documents import DocumentService
+
+        return DocumentService(self.repository)
+
+    @cached_property
+    def signing(self) -> SigningService:
+        from vista_desktop.services.signing import SigningService
+
+        return SigningService(self.repository)
+
+    @cached_property
+    def database(self) -> DatabaseService:
+        from vista_desktop.services.database import DatabaseService
+
+        return DatabaseService(self)

@@ -1,0 +1,99 @@
+"""The database's automatic backups (one a day, the last 7, and one before each upgrade), and restoring one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vista_desktop.i18n import tr
+from vista_desktop.ui import tasks
+from vista_desktop.ui.dialogs import ask
+from vista_desktop.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from vista_desktop.services.database import BackupInfo, DatabaseService
+
+
+class BackupsDialog(QDialog):
+    restored = Signal()
+
+    def __init__(self, database: DatabaseService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setObjectName("backups-dialog")
+        self.setWindowTitle(tr("ui.backups.title"))
+        self.resize(640, 340)
+        hint = QLabel(tr("ui.backups.hint"))
+        hint.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("backups")
+        self.table.setHorizontalHeaderLabels(
+            [tr("ui.backups.col.taken"), tr("ui.backups.col.kind"), tr("ui.backups.col.size")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton(tr("ui.backups.restore"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setObjectName("restore-backup-button")
+        self.restore_button.clicked.connect(self.restore_selected)
+        buttons.addButton(tr("ui.wizard.close"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (hint, self.table, self.status, buttons):
+            layout.addWidget(widget)
+        self.items: list[BackupInfo] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.items = self.database.backups()
+        self.table.setRowCount(0)
+        for info in self.items:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            values = (
+                info.taken_at.strftime("%d/%m/%Y %H:%M"),
+                tr(f"ui.backups.kind.{info.kind.replace('-', '_')}"),
+                f"{info.size / (1024 * 1024):.1f} MB",
+            )
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        if self.items:
+            self.table.selectRow(0)
+        self.restore_button.setEnabled(bool(self.items))
+
+    def restore_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        info = self.items[rows[0].row()]
+        when = info.taken_at.strftime("%d/%m/%Y %H:%M")
+        if not ask(self, tr("ui.backups.title"), tr("ui.backups.question", time=when)):
+            return
+        self.restore_button.setEnabled(False)
+        tasks.start(lambda _ctx: self.database.restore(info.path), self._restored, self._failed, owner=self)
+
+    def _restored(self, aside: object) -> None:
+        self.status.setText(tr("ui.backups.done", aside=str(aside or "")))
+        self.restored.emit()
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.restore_button.setEnabled(True)
+        show_error(self, exc)

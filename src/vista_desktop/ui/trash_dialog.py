@@ -1,0 +1,98 @@
+"""The recycle bin: deleted drafts, kept 30 days, restored with one click."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vista_desktop.i18n import tr
+from vista_desktop.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from vista_desktop.services.drafts import DraftService, DraftSummary
+
+
+class TrashDialog(QDialog):
+    restored = Signal(str)  # draft id
+
+    def __init__(self, drafts: DraftService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.drafts = drafts
+        self.setObjectName("trash-dialog")
+        self.setWindowTitle(tr("ui.trash.title"))
+        self.resize(720, 380)
+        hint = QLabel(tr("ui.trash.hint"))
+        hint.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("trashed")
+        self.table.setHorizontalHeaderLabels(
+            [tr("ui.drafts.col.title"), tr("ui.drafts.col.form"), tr("ui.trash.col.deleted")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton(tr("ui.trash.restore"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setObjectName("restore-button")
+        self.restore_button.clicked.connect(self.restore_selected)
+        buttons.addButton(tr("ui.wizard.close"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.items: list[DraftSummary] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.items = self.drafts.trashed()
+        self.table.setRowCount(0)
+        for summary in self.items:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            deleted = summary.deleted_at.astimezone().strftime("%d/%m/%Y %H:%M") if summary.deleted_at else ""
+            values = (summary.title or tr("ui.drafts.untitled"), summary.form_id, deleted)
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        if self.items:
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    def restore_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        summary = self.items[rows[0].row()]
+        try:
+            self.drafts.restore(summary.id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.restored.emit(summary.id)
+        self.refresh()
+
+    def keyPressEvent(self, event: object) -> None:
+        from PySide6.QtGui import QKeyEvent
+
+        if isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.restore_selected()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,155 @@
+"""The drafts list: search, filters, sorting, the extra columns, the empty hint, selection-bound actions,
+duplicates, discarded empty drafts and the suggested export file name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QStandardPaths, Qt
+
+from vista_desktop.services.drafts import draft_details
+from vista_desktop.ui.drafts_model import CODE, PI, PROGRESS, TITLE, ascii_file_stem, fold
+
+from .ui_helpers import type_text
+
+
+def shown_titles(window) -> list[str]:  # type: ignore[no-untyped-def]
+    proxy = window.proxy
+    return [proxy.data(proxy.index(r, TITLE)) for r in range(proxy.rowCount())]
+
+
+def make_three(service, complete_data):  # type: ignore[no-untyped-def]
+    complete = service.create("mau-01", complete_data)
+    service.repository.set_status(complete.id, "complete")
+    service.create("mau-01", {"task": {"title": "Xây dựng cơ sở dữ liệu giống lúa", "code": "B2024-01"}})
+    service.create("mau-01", {"task": {"title": "Điều tra đa dạng sinh học Tây Nguyên"}})
+
+
+def test_columns_show_code_pi_and_progress(qtbot, window, service, complete_data, mau01) -> None:
+    make_three(service, complete_data)
+    window.refresh()
+    qtbot.waitUntil(window.details_loaded, timeout=5000)
+    row = next(r for r, d in enumerate(window.model.drafts) if d.status == "complete")
+    model = window.model
+    assert model.data(model.index(row, CODE)) == "ĐTĐL.CN-12/25"
+    assert model.data(model.index(row, PI)) == "Nguyễn Thị Hồng Nhung"
+    total = draft_details(mau01, {}).required
+    assert model.data(model.index(row, PROGRESS)) == f"{total}/{total} mục"
+    other = next(r for r, d in enumerate(model.drafts) if d.title.startswith("Xây dựng"))
+    assert model.data(model.index(other, PROGRESS)) == f"1/{total} mục"
+    assert model.headerData(CODE, Qt.Orientation.Horizontal) == "Mã số"
+
+
+def test_search_ignores_marks_and_case_and_filters_combine(qtbot, window, service, complete_data) -> None:
+    make_three(service, complete_data)
+    window.refresh()
+    qtbot.waitUntil(window.details_loaded, timeout=5000)
+    window.search.setFocus()
+    type_text(window.search, "giong lua")
+    assert shown_titles(window) == ["Xây dựng cơ sở dữ liệu giống lúa"]
+    window.search.clear()
+    type_text(window.search, "nhung")  # the PI's name, typed without marks
+    assert len(shown_titles(window)) == 1
+    window.search.clear()
+    type_text(window.search, "b2024")  # the task code
+    assert shown_titles(window) == ["Xây dựng cơ sở dữ liệu giống lúa"]
+    window.search.clear()
+    window.status_filter.setCurrentIndex(window.status_filter.findData("complete"))
+    assert len(shown_titles(window)) == 1
+    window.status_filter.setCurrentIndex(window.status_filter.findData("draft"))
+    assert len(shown_titles(window)) == 2
+    window.form_filter.setCurrentIndex(window.form_filter.findData("mau-01"))
+    assert len(shown_titles(window)) == 2
+    assert window.selected() is not None  # a row stays selected while filtering
+
+
+def test_every_column_sorts_through_its_header(qtbot, window, service, complete_data) -> None:
+    make_three(service, complete_data)
+    window.refresh()
+    qtbot.waitUntil(window.details_loaded, timeout=5000)
+    header = window.table.horizontalHeader()
+    for column in range(window.proxy.columnCount()):
+        window.table.scrollTo(window.proxy.index(0, column))  # the last columns may be scrolled out of view
+        centre = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2, header.height() // 2)
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+        assert window.proxy.sortColumn() == column
+    window.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
+    assert [fold(t) for t in shown_titles(window)] == sorted(fold(t) for t in shown_titles(window))
+    window.table.sortByColumn(PROGRESS, Qt.SortOrder.DescendingOrder)
+    assert shown_titles(window)[0].startswith("Nghiên cứu")  # the complete one first
+
+
+def test_empty_list_hint_and_actions_without_selection(qtbot, window, service) -> None:
+    assert window.hint.isVisible()
+    assert window.hint.text().startswith("Chưa có bản nháp nào — bấm Tạo mới")
+    for action in (window.open_action, window.duplicate_action, window.delete_action, window.export_action):
+        assert not action.isEnabled()
+    assert window.verify_action.isEnabled()  # verifies any PDF, no draft needed
+    service.create("mau-01", {"task": {"title": "Đề tài A"}})
+    window.refresh()
+    assert not window.hint.isVisible()
+    assert window.open_action.isEnabled() and window.delete_action.isEnabled()
+    type_text(window.search, "không có gì khớp")
+    assert window.hint.isVisible() and "khớp" in window.hint.text()
+    assert not window.open_action.isEnabled()
+    window.search.clear()
+    window.table.clearSelection()
+    assert not window.export_action.isEnabled()
+
+
+def test_duplicate_is_titled_as_a_copy_and_selected(qtbot, window, service) -> None:
+    original = service.create("mau-01", {"task": {"title": "Đề tài gốc"}})
+    service.create("mau-01", {"task": {"title": "Một đề tài khác"}})
+    window.refresh()
+    window.table.selectRow(window.proxy.row_of(original.id))
+    qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.selected().title == "Đề tài gốc (bản sao)"
+    copy = window.selected()
+    assert service.get(copy.id).data["task"]["title"] == "Đề tài gốc (bản sao)"
+    assert service.get(original.id).data["task"]["title"] == "Đề tài gốc"
+
+
+def test_a_new_draft_closed_untouched_is_not_kept(qtbot, window, service) -> None:
+    wizard = window.new_draft("mau-01")
+    assert len(service.list()) == 1
+    wizard.close()
+    assert service.list() == []
+    assert window.hint.isVisible()
+    wizard = window.new_draft("mau-01")
+    type_text(wizard.section_pages[0].rows["task.title"].widget.edit, "Đề tài có chữ")
+    wizard.close()
+    assert [d.title for d in service.list()] == ["Đề tài có chữ"]
+
+
+def test_a_reopened_draft_is_kept_even_if_closed_untouched(qtbot, window, service) -> None:
+    record = service.create("mau-01", {})
+    window.refresh()
+    wizard = window.open_draft(window.selected())
+    wizard.close()
+    assert [d.id for d in service.list()] == [record.id]  # only drafts created in this window are discarded
+
+
+def test_export_suggests_an_ascii_name_in_documents(qtbot, window, service, monkeypatch) -> None:
+    service.create("mau-01", {"task": {"title": "Nghiên cứu giống lúa chịu mặn", "code": "ĐTĐL.CN-12/25"}})
+    window.refresh()
+    seen: list[str] = []
+    monkeypatch.setattr("vista_desktop.ui.main_window.save_file", lambda _p, _t, _f, start: seen.append(str(start)))
+    window.export_action.trigger()
+    window.export_json_action.trigger()
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert seen[0] == str(Path(documents) / "dtdl-cn-12-25-nghien-cuu-giong-lua-chiu-man.pdf")
+    assert seen[1].endswith("dtdl-cn-12-25-nghien-cuu-giong-lua-chiu-man.json")
+
+
+def test_ascii_file_stem() -> None:
+    assert ascii_file_stem("Điều tra đa dạng sinh học Tây Nguyên") == "dieu-tra-da-dang-sinh-hoc-tay-nguyen"
+    assert ascii_file_stem("", "  ") == ""
+    assert len(ascii_file_stem("chữ " * 40)) <= 60
+
+
+def test_details_of_the_service(service, complete_data) -> None:
+    record = service.create("mau-01", complete_data)
+    details = service.details([record.id, "no-such-draft"])
+    assert list(details) == [record.id]
+    assert details[record.id].pi_name == "Nguyễn Thị Hồng Nhung"
+    assert details[record.id].filled == details[record.id].required > 10
