@@ -10,6 +10,7 @@ where each signature block landed, so that a signature can later be placed on it
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -103,6 +104,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     specs: dict[str, dict[str, Any]] = {
         "kv": {},
         "long": {"firstLineIndent": g.FIRST_LINE_INDENT_MM * MM},
+        # the pieces of a very long paragraph (see _long_paragraph): one paragraph to the reader
+        "long_first": {"firstLineIndent": g.FIRST_LINE_INDENT_MM * MM, "spaceAfter": 0},
+        "long_middle": {"spaceAfter": 0},
+        "long_continued": {},
         "caption": {"alignment": TA_LEFT},
         "heading": {"fontName": bold, "spaceBefore": g.HEADING_SPACE_BEFORE_PT, "alignment": TA_LEFT},
         "title": {
@@ -132,6 +137,12 @@ def _styles() -> dict[str, ParagraphStyle]:
             "fontName": bold,
             "fontSize": g.FORM_NUMBER_SIZE,
             "leading": g.leading(g.FORM_NUMBER_SIZE),
+        },
+        "doc_number": {
+            **centred,
+            "fontSize": g.ISSUER_SIZE,
+            "leading": g.leading(g.ISSUER_SIZE),
+            "spaceBefore": 2 * MM,
         },
         "annex": {**centred, "fontName": italic, "fontSize": g.ANNEX_SIZE, "leading": g.leading(g.ANNEX_SIZE)},
         "sign_title": {
@@ -366,6 +377,8 @@ def _header(header: Header) -> list[Any]:
     left.append(_lines_p(issuer_lines, "issuer"))
     widest = max((g.text_width_mm(line, "bold", g.ISSUER_SIZE) for line in issuer_lines), default=0.0)
     left.append(CenteredRule(max(widest / 3, 15) * MM))
+    if header.doc_number:
+        left.append(_p(header.doc_number, "doc_number"))
     # Decree 30: a solid rule under the motto, as long as the motto.
     right: list[Any] = [
         _p(NATIONAL_TITLE, "national_title"),
@@ -436,7 +449,45 @@ def _key_value(block: KeyValue) -> list[_Item]:
         value = _markup(block.value) if block.value else g.EMPTY_VALUE
         return [_Item(Paragraph(f"{escape(nfc(label))} <b>{value}</b>", _styles()["kv"]))]
     paragraphs = [p for p in block.value.split("\n") if p.strip()] or [g.EMPTY_VALUE]
-    return [_Item(_p(label, "caption"), True), *(_Item(_p(p, "long")) for p in paragraphs)]
+    return [_Item(_p(label, "caption"), True), *(_Item(f) for p in paragraphs for f in _long_paragraph(p))]
+
+
+# reportlab re-wraps the whole rest of a paragraph on every page it splits it across: a paragraph of n characters
+# costs O(n²). Past this size (about two pages) it is laid out in pieces that end at a sentence, so rendering time
+# stays linear in the text's length; the pieces read as one paragraph (no indent or spacing between them).
+LONG_PARAGRAPH_CHARS = 6000
+_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+")
+
+
+def _pieces(text: str, size: int = LONG_PARAGRAPH_CHARS) -> list[str]:
+    """`text` cut into runs of at most about `size` characters, at sentence ends where there are any, else at
+    spaces, else anywhere."""
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > size:  # a "sentence" longer than a piece: cut at the last space that fits
+            cut = sentence.rfind(" ", 0, size)
+            cut = cut if cut > size // 2 else size
+            head, sentence = sentence[:cut], sentence[cut:].lstrip()
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+        if current and len(current) + 1 + len(sentence) > size:
+            pieces.append(current)
+            current = ""
+        current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _long_paragraph(text: str) -> list[Paragraph]:
+    pieces = _pieces(text) if len(text) > LONG_PARAGRAPH_CHARS else [text]
+    if len(pieces) == 1:
+        return [_p(text, "long")]
+    styles = ["long_first", *["long_middle"] * (len(pieces) - 2), "long_continued"]
+    return [_p(piece, style) for piece, style in zip(pieces, styles, strict=True)]
 
 
 def _items(document: Document, placements: list[SignaturePlacement]) -> list[_Item]:

@@ -210,8 +210,9 @@ class PreviewDialog(QDialog):
         current = self.page_box.value() - 1
         for page in self.pages:
             page.lay_out(zoom, dpi)
-        # stay on the page the user was reading, once the scroll area has taken the new sizes
-        QTimer.singleShot(0, lambda: self.go_to(current))
+        # stay on the page the user was reading, once the scroll area has taken the new sizes (the dialog as the
+        # timer's context: a dialog closed in between is not touched)
+        QTimer.singleShot(0, self, lambda: self.go_to(current))
         self._schedule.start()
 
     def _step_zoom(self, step: int) -> None:
