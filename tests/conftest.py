@@ -26,6 +26,19 @@ def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     i18n.set_language("vi")
     yield folder
     i18n.set_language("vi")
+    _drop_app_log_handlers()
+
+
+def _drop_app_log_handlers() -> None:
+    """A command run in-process (cli.main) configures the app's log file in that test's profile; the next test
+    must configure its own, not write into a folder that is gone."""
+    import logging
+
+    root = logging.getLogger()
+    for handler in root.handlers[:]:
+        if getattr(handler, "_vista", False):
+            root.removeHandler(handler)
+            handler.close()
 
 
 @pytest.fixture

@@ -111,3 +111,16 @@ def test_every_key_used_in_code_exists() -> None:
         k for k in used if k not in vi and not k.startswith(("ui.status.", "ui.language.", "ui.sign.role."))
     )
     assert missing == []
+
+
+def test_the_window_starts_without_the_heavy_libraries() -> None:
+    """Start-up shows the window before SQLAlchemy, reportlab, pyHanko, openpyxl or httpx load (they cost
+    seconds on a slow machine); each loads with the first use that needs it."""
+    heavy = ("sqlalchemy", "alembic", "reportlab", "docx", "pyhanko", "openpyxl", "httpx", "pypdfium2", "keyring")
+    code = (
+        "import sys\n"
+        "import vista_desktop.ui.app\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

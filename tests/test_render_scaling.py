@@ -60,3 +60,28 @@ def test_a_100k_paragraph_renders_whole(tmp_path: Path, mau01, complete_data) ->
     extracted = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     last_words = " ".join(text.split()[-4:])
     assert last_words in " ".join(extracted.split())
+
+
+def test_names_within_their_limits_always_render(tmp_path: Path, mau01, complete_data) -> None:
+    from vista_desktop.forms.limits import max_length_of
+    from vista_desktop.services.documents import render_documents
+
+    for field_id in ("host_org.name", "host_org.superior_body", "pi.full_name", "host_org.head_full_name"):
+        limit = max_length_of(mau01.field(field_id))
+        assert limit <= 500  # what a header or a signature block can print
+        data = {**complete_data, "host_org": dict(complete_data["host_org"]), "pi": dict(complete_data["pi"])}
+        section, name = field_id.split(".")
+        data.setdefault(section, {})[name] = ("Viện Khoa học Thủy lợi Miền Nam " * 30)[:limit]
+        render_documents(mau01, data, tmp_path / "ok.pdf", working_copy=True)
+
+
+def test_a_value_beyond_its_limit_prints_cut_not_never(tmp_path: Path, mau01, complete_data) -> None:
+    """Only a working copy of an invalid draft can hold it; it prints what a header can hold, then "…"."""
+    from vista_desktop.services.documents import render_documents
+
+    complete_data["host_org"]["name"] = "Viện Thủy lợi " + "a@." * 5000  # no space to break at, 15,000 characters
+    complete_data["objectives"] = "x" * 150_000  # beyond the 100,000 of a long text
+    pdf = tmp_path / "x.pdf"
+    render_documents(mau01, complete_data, pdf, working_copy=True)
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages[:1])
+    assert "VIỆN THỦY LỢI" in text

@@ -97,3 +97,29 @@ def test_preview_opens_the_preview_dialog(qtbot, window, service, complete_data)
     dialog = window.findChildren(PreviewDialog)[0]
     qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5000)
     dialog.close()
+
+
+def test_verifying_shows_progress_and_can_be_cancelled(qtbot, tmp_path, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from vista_desktop.services.signing import SigningService
+    from vista_desktop.ui.verify_dialog import VerifyDialog
+
+    gate = threading.Event()
+
+    def slow_verify(self, pdf, trust=None, context=None):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        context.progress(0.5)  # the first safe point after the user pressed Cancel
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(SigningService, "verify", slow_verify)
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    dialog = VerifyDialog(SigningService(), pdf)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.progress.isVisible()
+    qtbot.mouseClick(dialog.progress.cancel_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.waitUntil(lambda: "huỷ" in dialog.verdict.text().lower(), timeout=10000)
+    qtbot.waitUntil(lambda: not dialog.progress.isVisible(), timeout=5000)

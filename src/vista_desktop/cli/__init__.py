@@ -13,13 +13,13 @@ import os
 from collections.abc import Sequence
 
 from vista_desktop import __version__, i18n
-from vista_desktop.cli import database, documents, dossier, forms, signing
+from vista_desktop.cli import database, deadlines, documents, dossier, drafts, forms, intake, signing, sync, xlsx
 from vista_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_error
 from vista_desktop.settings import LANGUAGES, load_settings
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
-COMMAND_GROUPS = (forms, documents, signing, dossier, database)
+COMMAND_GROUPS = (forms, documents, signing, dossier, database, xlsx, deadlines, drafts, sync, intake)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,8 @@ from vista_desktop.documents.model import (
     Title,
 )
 from vista_desktop.forms.data import Data, get_path, value_of
-from vista_desktop.forms.model import Field, FieldType, FormDefinition
+from vista_desktop.forms.limits import max_length_of
+from vista_desktop.forms.model import Field, FieldType, FormDefinition, SignatureBlock
 from vista_desktop.forms.values import display, format_money, iso_to_date, nfc
 from vista_desktop.i18n import tr
 
@@ -64,6 +65,12 @@ def _text(value: Any) -> str:
     return nfc(str(value)) if value is not None else ""
 
 
+def _short(value: Any, limit: int = 500) -> str:
+    """A name, title or place for a header or a signature block: what such a line can print, never more."""
+    text = _text(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def punctuated(number: str, label: str) -> str:
     """'2.6. Thời gian thực hiện: từ tháng' stays as is; other labels get their colon (never two)."""
     label = nfc(label).strip()
@@ -75,7 +82,11 @@ def shown(field: Field, value: Any) -> str:
     identifiers, phone numbers and codes are text and stay as typed."""
     if field.type is FieldType.INTEGER and isinstance(value, int) and not isinstance(value, bool):
         return format_money(value)
-    return _text(display(field, value))
+    text = _text(display(field, value))
+    # Only a working copy of an invalid draft can hold more than a field's limit (official documents need a valid
+    # draft): print what fits, so that such a value can never make rendering take minutes.
+    limit = max_length_of(field)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def date_line(place: str, iso: str | None) -> str:
@@ -125,7 +136,7 @@ def place_from_address(address: str) -> str:
 def suggested_recipient(data: Data, when: date | None = None) -> str:
     """The focal S&T information organisation a Mẫu 1 goes to, guessed from the managing unit: the provincial
     Department of S&T when the unit names a province; '' when it cannot be told (the definition's default)."""
-    unit = _text(get_path(data, MANAGING_UNIT_FIELD))
+    unit = _short(get_path(data, MANAGING_UNIT_FIELD))
     province = _province_in(unit) if unit else None
     if province is None:
         return ""
@@ -184,19 +195,41 @@ def _field_blocks(definition: FormDefinition, data: Data, field: Field, number: 
     return [KeyValue(number, label, value, long=field.type in LONG_TYPES)]
 
 
-def _signature_rows(definition: FormDefinition, data: Data) -> list[SignatureRow]:
-    boxes = [
-        SignatureBox(
-            role=s.role,
-            title=s.title.text(LANGUAGE),
-            note=s.note.text(LANGUAGE) if s.note else "",
-            name=_text(get_path(data, s.name_field)) if s.name_field else "",
-        )
-        for s in definition.signatures
+def _signature_title(block: SignatureBlock, data: Data) -> str:
+    chosen = _short(get_path(data, block.title_field)).strip().upper() if block.title_field else ""
+    prefix = _short(get_path(data, block.prefix_field)).strip() if block.prefix_field else ""
+    return " ".join(part for part in (prefix, chosen or block.title.text(LANGUAGE)) if part)
+
+
+def _signature_boxes(block: SignatureBlock, data: Data) -> list[SignatureBox]:
+    """One box, or one per row of the `repeat_for` table (every co-PI signs), roles numbered from 1."""
+    title = _signature_title(block, data)
+    note = block.note.text(LANGUAGE) if block.note else ""
+    if block.repeat_for is None:
+        name = _short(get_path(data, block.name_field)) if block.name_field else ""
+        return [SignatureBox(role=block.role, title=title, note=note, name=name)]
+    rows = get_path(data, block.repeat_for)
+    rows = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+    column = block.name_column or ""
+    return [
+        SignatureBox(role=f"{block.role}_{i}", title=title, note=note, name=_short(row.get(column)))
+        for i, row in enumerate(rows, start=1)
     ]
+
+
+def _signature_rows(definition: FormDefinition, data: Data) -> list[SignatureRow]:
+    boxes = [box for s in definition.signatures for box in _signature_boxes(s, data)]
     # Two signers side by side, as on paper; a last odd one is centred on its own row.
     step = geometry.SIGN_COLUMNS
     return [SignatureRow(tuple(boxes[i : i + step])) for i in range(0, len(boxes), step)]
+
+
+def _doc_number(definition: FormDefinition, data: Data) -> str:
+    """'Số: 12/XN-VKHTL'; with no number yet, the blank that is filled by hand when the document is issued."""
+    if definition.layout.number_field is None:
+        return ""
+    number = _short(get_path(data, definition.layout.number_field)).strip()
+    return f"Số: {number}" if number else "Số:        /"
 
 
 def _annex(definition: FormDefinition) -> str:
@@ -206,7 +239,7 @@ def _annex(definition: FormDefinition) -> str:
 
 
 def _recipient(definition: FormDefinition, data: Data, when: date | None) -> str:
-    chosen = _text(get_path(data, RECIPIENT_FIELD)) if definition.has_field(RECIPIENT_FIELD) else ""
+    chosen = _short(get_path(data, RECIPIENT_FIELD)) if definition.has_field(RECIPIENT_FIELD) else ""
     default = definition.layout.recipient.text(LANGUAGE) if definition.layout.recipient else ""
     recipient = chosen or suggested_recipient(data, when) or default
     if not recipient:
@@ -216,18 +249,19 @@ def _recipient(definition: FormDefinition, data: Data, when: date | None) -> str
 
 def build_document(definition: FormDefinition, data: Data, *, working_copy: bool = False) -> Document:
     layout = definition.layout
-    place = _text(get_path(data, layout.place_field)) if layout.place_field else ""
+    place = _short(get_path(data, layout.place_field)) if layout.place_field else ""
     if not place:
-        place = place_from_address(_text(get_path(data, HOST_ADDRESS_FIELD)))
+        place = place_from_address(_short(get_path(data, HOST_ADDRESS_FIELD)))
     raw_date = get_path(data, layout.date_field) if layout.date_field else None
     iso = raw_date if isinstance(raw_date, str) else None
     blocks: list[Block] = [
         Header(
-            superior=_text(get_path(data, layout.issuer_superior_field)).upper(),
-            issuer=_text(get_path(data, layout.issuer_name_field)).upper(),
+            superior=_short(get_path(data, layout.issuer_superior_field)).upper(),
+            issuer=_short(get_path(data, layout.issuer_name_field)).upper(),
             form_number=layout.number_prefix,
             annex=_annex(definition),
             date_line=date_line(place, iso),
+            doc_number=_doc_number(definition, data),
         ),
         Title(layout.title.text(LANGUAGE), layout.subtitle.text(LANGUAGE) if layout.subtitle else ""),
     ]

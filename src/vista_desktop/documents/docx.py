@@ -218,6 +218,9 @@ def _header(doc: Any, header: Header) -> None:
     issuer.paragraph_format.right_indent = Mm(g.HEADER_GAP_MM)
     widest = max(g.text_width_mm(line, "bold", g.ISSUER_SIZE) for line in issuer_lines)
     _rule(left, max(widest / 3, 15), issuer_w)
+    if header.doc_number:
+        number = _para(left, header.doc_number, size=g.ISSUER_SIZE, align=CENTRE, space_after=0)
+        number.paragraph_format.right_indent = Mm(g.HEADER_GAP_MM)
     _para(right, NATIONAL_TITLE, size=g.NATIONAL_TITLE_SIZE, bold=True, align=CENTRE, space_after=0)
     _para(right, MOTTO, size=g.MOTTO_SIZE, bold=True, align=CENTRE, space_after=0)
     _rule(right, g.text_width_mm(MOTTO, "bold", g.MOTTO_SIZE), right_w)

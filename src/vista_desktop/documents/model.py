@@ -23,6 +23,7 @@ class Header:
     form_number: str = ""
     annex: str = ""  # the legal instrument the form is issued with, under the form number
     date_line: str = ""
+    doc_number: str = ""  # "Số: …" under the issuer (documents of the organisation's own, such as xac-nhan)
 
 
 @dataclass(frozen=True)

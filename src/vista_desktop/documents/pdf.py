@@ -30,7 +30,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus.doctemplate import FrameBreak, LayoutError
 
 from vista_desktop.documents import fonts
 from vista_desktop.documents import geometry as g
@@ -48,6 +48,7 @@ from vista_desktop.documents.model import (
     TableBlock,
     Title,
 )
+from vista_desktop.errors import VistaError
 from vista_desktop.forms.values import nfc
 from vista_desktop.i18n import tr
 
@@ -599,8 +600,15 @@ def write_pdf(document: Document, out: Path, on_progress: Callable[[float], None
                 report(value / total)
 
         template.setProgressCallBack(progress)
-    template.build(story)
+    try:
+        template.build(story)
+    except LayoutError as exc:  # a value the limits of forms.limits did not foresee: say so, never a traceback
+        raise DocumentLayoutError("documents.layout_failed", detail=str(exc)[:300]) from exc
     return PdfResult(Path(out), template.page, tuple(placements))
+
+
+class DocumentLayoutError(VistaError):
+    """Something in the draft cannot be laid out on an A4 page (an unbreakable block taller than a page)."""
 
 
 def render_pdf(document: Document, out: Path, on_progress: Callable[[float], None] | None = None) -> PdfResult:

@@ -65,6 +65,7 @@ def _field(raw: dict[str, Any]) -> Field:
         min_rows=int(raw.get("min_rows", 0)),
         max_rows=raw.get("max_rows"),
         derived=Derived(derived[0], derived[1]) if derived else None,
+        completer=raw.get("completer"),
     )
 
 
@@ -88,6 +89,10 @@ def _signature(raw: dict[str, Any]) -> SignatureBlock:
         title=_label(raw["title"]),
         note=_opt_label(raw.get("note")),
         name_field=raw.get("name_field"),
+        repeat_for=raw.get("repeat_for"),
+        name_column=raw.get("name_column"),
+        title_field=raw.get("title_field"),
+        prefix_field=raw.get("prefix_field"),
     )
 
 
@@ -102,6 +107,7 @@ def _layout(raw: dict[str, Any] | None, title: Label) -> DocumentLayout:
         issuer_name_field=raw.get("issuer_name_field", "host_org.name"),
         place_field=raw.get("place_field"),
         date_field=raw.get("date_field"),
+        number_field=raw.get("number_field"),
     )
 
 

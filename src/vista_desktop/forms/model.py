@@ -69,6 +69,7 @@ class Field:
     min_rows: int = 0
     max_rows: int | None = None  # table fields only; None: limits.DEFAULT_MAX_ROWS
     derived: Derived | None = None
+    completer: str | None = None  # a reference table offered while typing (services.reference.COMPLETERS)
 
     @property
     def is_table(self) -> bool:
@@ -105,6 +106,10 @@ class SignatureBlock:
     title: Label
     note: Label | None = None
     name_field: str | None = None  # field whose value is printed under the signature space
+    repeat_for: str | None = None  # a table: one block per row (every co-PI signs), roles `<role>_<row>`
+    name_column: str | None = None  # with `repeat_for`: the row's column printed as the name
+    title_field: str | None = None  # its value (upper case) replaces `title` when filled
+    prefix_field: str | None = None  # an authority prefix (TM., KT., TL., TUQ.) printed before the title
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ class DocumentLayout:
     issuer_name_field: str = "host_org.name"
     place_field: str | None = None
     date_field: str | None = None
+    number_field: str | None = None  # the document's own number, printed "Số: …" under the issuer
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,16 @@ The keys (defaults in brackets):
   (table; a column is a field without nested tables), `pattern` (a regular expression the whole value matches) and
   `pattern_hint`, `min` / `max` (integer, money, year), `max_length` [by type: text 2,000 characters, long_text
   100,000, email 254 — forms.limits.DEFAULT_MAX_LENGTH], `min_rows` [0] and `max_rows` [2,000] (table),
-  `derived: [minuend, subtrahend]` (computed, never typed).
+  `derived: [minuend, subtrahend]` (computed, never typed), `completer` (text, classification: a reference table
+  offered while typing, one of COMPLETER_NAMES).
 - label: a text, or `{vi: …, en: …}` (`vi` required). Choice: a text, or `{value: …, en: …}`.
 - rule: `kind` (not_greater, not_before, citizen_id_consistent), `fields` (its operands), `table` (run on every row:
   operands are columns, or `^field.id` for a field outside the table).
-- signature: `role`, `title`, `note`, `name_field`. layout: `number_prefix`, `title`, `subtitle`, `recipient`,
-  `issuer_superior_field`, `issuer_name_field`, `place_field`, `date_field`.
+- signature: `role`, `title`, `note`, `name_field`; `repeat_for` (a table: one block per row, roles `<role>_1`,
+  `<role>_2`…) with `name_column` (the column printed as the name); `title_field` (its value, upper case, replaces
+  `title` when filled) and `prefix_field` (an authority prefix such as KT., printed before the title).
+  layout: `number_prefix`, `title`, `subtitle`, `recipient`, `issuer_superior_field`, `issuer_name_field`,
+  `place_field`, `date_field`, `number_field` (the document's number, "Số: …" under the issuer).
 
 Unknown keys are errors: they are almost always typos (`lable:`, `requried:`) that would otherwise be ignored.
 """
@@ -93,9 +97,14 @@ _FIELD_KEYS = (
     "min_rows",
     "max_rows",
     "derived",
+    "completer",
 )
+# Reference tables a text field may offer while typing (services.reference.COMPLETERS).
+COMPLETER_NAMES = ("st_field", "recipient", "province")
 _LAYOUT_LABELS = ("title", "subtitle", "recipient")
-_LAYOUT_FIELDS = ("issuer_superior_field", "issuer_name_field", "place_field", "date_field")
+_LAYOUT_FIELDS = ("issuer_superior_field", "issuer_name_field", "place_field", "date_field", "number_field")
+_SIGNATURE_KEYS = ("role", "title", "note", "name_field", "repeat_for", "name_column", "title_field", "prefix_field")
+_SIGNATURE_FIELDS = ("name_field", "title_field", "prefix_field")
 _LAYOUT_KEYS = ("number_prefix", *_LAYOUT_LABELS, *_LAYOUT_FIELDS)
 
 _FORM_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*", re.ASCII)
@@ -404,6 +413,11 @@ class _Checker:
             for i, column in enumerate(columns):
                 self.field(column, columns, i, _COLUMN_ID_RE, in_table=True)
             self.unique([c["id"] for c in columns], columns)
+        self.only_for(raw, ftype, "completer", {"text", "classification"})
+        completer = self.text(raw, "completer")
+        if completer is not None and completer not in COMPLETER_NAMES:
+            allowed = ", ".join(COMPLETER_NAMES)
+            raise self.fail(raw, "completer", "definition.bad_completer", value=_show(completer), allowed=allowed)
         if "derived" in raw:
             derived = raw["derived"]
             if not (isinstance(derived, list) and len(derived) == 2 and all(isinstance(d, str) for d in derived)):
@@ -454,12 +468,19 @@ class _Checker:
         self.text(raw, "table")
 
     def signature(self, raw: Any, parent: list[Any], index: int) -> None:
-        raw = self.mapping(raw, parent, index, ("role", "title", "note", "name_field"))
+        raw = self.mapping(raw, parent, index, _SIGNATURE_KEYS)
         self.require(raw, "role", "title")
         self.text(raw, "role")
         self.label(raw, "title", required=True)
         self.label(raw, "note")
-        self.text(raw, "name_field")
+        for key in (*_SIGNATURE_FIELDS, "repeat_for", "name_column"):
+            self.text(raw, key)
+        if "repeat_for" in raw:
+            self.require(raw, "name_column")
+            if "name_field" in raw:
+                raise self.fail(raw, "name_field", "definition.not_with_repeat")
+        elif "name_column" in raw:
+            self.require(raw, "repeat_for")
 
     def layout(self, raw: Any, parent: dict[str, Any]) -> None:
         raw = self.mapping(raw, parent, "layout", _LAYOUT_KEYS)
@@ -488,14 +509,27 @@ class _Checker:
         for rule in raw.get("rules", ()):
             self.rule_references(rule, fields)
         for signature in raw.get("signatures", ()):
-            if "name_field" in signature and signature["name_field"] not in fields:
-                raise self.fail(signature, "name_field", "definition.unknown_field", value=signature["name_field"])
+            for key in _SIGNATURE_FIELDS:
+                if key in signature and signature[key] not in fields:
+                    raise self.fail(signature, key, "definition.unknown_field", value=signature[key])
+            if "repeat_for" in signature:
+                self.repeat_references(signature, fields)
         if "summary_field" in raw and raw["summary_field"] not in fields:
             raise self.fail(raw, "summary_field", "definition.unknown_field", value=raw["summary_field"])
         layout = raw.get("layout", {})
         for key in _LAYOUT_FIELDS:
             if key in layout and layout[key] not in fields:
                 raise self.fail(layout, key, "definition.unknown_field", value=layout[key])
+
+    def repeat_references(self, signature: dict[str, Any], fields: dict[str, dict[str, Any]]) -> None:
+        table_id = signature["repeat_for"]
+        table = fields.get(table_id)
+        if table is None or table.get("type") != "table":
+            raise self.fail(signature, "repeat_for", "definition.not_a_table", value=table_id)
+        if signature["name_column"] not in {c["id"] for c in table["columns"]}:
+            raise self.fail(
+                signature, "name_column", "definition.unknown_column", value=signature["name_column"], table=table_id
+            )
 
     def rule_references(self, rule: dict[str, Any], fields: dict[str, dict[str, Any]]) -> None:
         table_id = rule.get("table")

@@ -16,9 +16,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from vista_desktop.errors import VistaError
     from vista_desktop.services.database import DatabaseService
+    from vista_desktop.services.deadlines import DeadlineService
     from vista_desktop.services.documents import DocumentService
+    from vista_desktop.services.dossier_builder import DossierBuilderService
     from vista_desktop.services.drafts import DraftService
+    from vista_desktop.services.lifecycle import LifecycleService
+    from vista_desktop.services.results import ResultsService
     from vista_desktop.services.signing import SigningService
+    from vista_desktop.services.sync import SyncService
+    from vista_desktop.services.xlsx import XlsxService
     from vista_desktop.storage.database import OpenedDatabase
     from vista_desktop.storage.drafts import DraftRepository
     from vista_desktop.storage.recovery import RecoveryReport
@@ -77,7 +83,8 @@ class AppServices:
             if self._opened is not None:
                 self._opened.close()
             self._opened, self._repository = None, None
-            for name in ("drafts", "documents", "signing", "database"):
+            services = ("drafts", "documents", "signing", "database", "lifecycle", "deadlines", "results")
+            for name in (*services, "dossier_builder"):
                 self.__dict__.pop(name, None)  # services hold the old repository: made anew on next use
 
     @cached_property
@@ -97,6 +104,55 @@ class AppServices:
         from vista_desktop.services.signing import SigningService
 
         return SigningService(self.repository)
+
+    @cached_property
+    def lifecycle(self) -> LifecycleService:
+        from vista_desktop.services.lifecycle import LifecycleService
+
+        return LifecycleService(self.repository)
+
+    @cached_property
+    def deadlines(self) -> DeadlineService:
+        from vista_desktop.services.deadlines import DeadlineService
+
+        return DeadlineService(self.repository)
+
+    @cached_property
+    def xlsx(self) -> XlsxService:
+        from vista_desktop.services.xlsx import XlsxService
+
+        return XlsxService(lambda: self.drafts)
+
+    @cached_property
+    def results(self) -> ResultsService:
+        from vista_desktop.services.results import ResultsService
+
+        return ResultsService(self.drafts, self.repository)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from vista_desktop.paths import data_dir
+        from vista_desktop.services.sync import SyncService
+        from vista_desktop.storage.outbox import OutboxRepository
+
+        def outbox() -> OutboxRepository:
+            self.repository()  # opens (and upgrades) the database on first use
+            assert self._opened is not None
+            return OutboxRepository(self._opened.engine)
+
+        return SyncService(outbox, lambda: data_dir() / "outbox")
+
+    @cached_property
+    def dossier_builder(self) -> DossierBuilderService:
+        from vista_desktop.services.dossier_builder import DossierBuilderService
+        from vista_desktop.storage.dossier_files import DossierFileRepository
+
+        def files() -> DossierFileRepository:
+            self.repository()  # opens (and upgrades) the database on first use
+            assert self._opened is not None
+            return DossierFileRepository(self._opened.engine)
+
+        return DossierBuilderService(self.drafts, self.results, self.documents, files)
 
     @cached_property
     def database(self) -> DatabaseService:

@@ -50,8 +50,10 @@ class Autosaver:
         with self._cond:
             return self._pending is not None or self._saving
 
-    def schedule(self, data: dict[str, Any]) -> None:
-        snapshot = copy.deepcopy(data)
+    def schedule(self, data: dict[str, Any], *, shared: bool = False) -> None:
+        """Save `data` after the delay. `shared=True` promises that the caller never changes `data` afterwards
+        (copy-on-write, as DraftSession does): it is kept as is instead of deep-copied on every keystroke."""
+        snapshot = data if shared else copy.deepcopy(data)
         with self._cond:
             if self._closed:
                 raise RuntimeError("autosaver is closed")

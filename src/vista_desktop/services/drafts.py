@@ -10,9 +10,9 @@ import builtins
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vista_desktop.errors import FileProblem, VistaError, os_reason
 from vista_desktop.fileio import atomic_write
@@ -21,6 +21,7 @@ from vista_desktop.forms.limits import MAX_DRAFT_FILE_BYTES, MAX_NESTING, InputL
 from vista_desktop.forms.loader import UnknownFormError, get_definition, latest_definitions, versions_of
 from vista_desktop.forms.model import FormDefinition
 from vista_desktop.forms.validation import Problem, check_limits, is_valid, validate
+from vista_desktop.forms.values import LONE_SURROGATE_RE
 from vista_desktop.services.autosave import Autosaver
 from vista_desktop.storage.drafts import (
     STATUS_COMPLETE,
@@ -30,6 +31,9 @@ from vista_desktop.storage.drafts import (
     DraftSummary,
     SaveReceipt,
 )
+
+if TYPE_CHECKING:
+    from vista_desktop.services.deadlines import DraftDeadline
 
 __all__ = [
     "STATUS_COMPLETE",
@@ -78,6 +82,7 @@ def read_draft_file(path: Path, form_id: str | None = None) -> tuple[FormDefinit
     with the field named: such a value would freeze the wizard and the renderers."""
     raw = _read_json(path)
     check_depth(raw)
+    _refuse_broken_characters(path, raw)
     if not isinstance(raw, dict):
         raise DraftFileError("draft.not_json", path=str(path), reason="not an object")
     version = None
@@ -100,6 +105,23 @@ def read_draft_file(path: Path, form_id: str | None = None) -> tuple[FormDefinit
     data = normalise_data(definition, data)
     check_limits(definition, data)
     return definition, data
+
+
+def _refuse_broken_characters(path: Path, raw: Any) -> None:
+    """A lone surrogate (half of a character, left by a broken copy or a faulty converter) can be neither stored
+    nor printed: the file is refused, naming where it is. Iterative: the nesting is already bounded."""
+    pending: list[tuple[str, Any]] = [("", raw)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            if LONE_SURROGATE_RE.search(value):
+                raise DraftFileError("draft.broken_character", path=str(path), field=where or "?")
+        elif isinstance(value, dict):
+            pending.extend((f"{where}.{key}" if where else str(key), item) for key, item in value.items())
+            if any(isinstance(key, str) and LONE_SURROGATE_RE.search(key) for key in value):
+                raise DraftFileError("draft.broken_character", path=str(path), field=where or "?")
+        elif isinstance(value, list):
+            pending.extend((f"{where}[{index + 1}]", item) for index, item in enumerate(value))
 
 
 def draft_document(definition: FormDefinition, data: Data) -> dict[str, Any]:
@@ -189,11 +211,15 @@ class DraftService:
 
     def details(self, draft_ids: Iterable[str]) -> dict[str, DraftDetails]:
         """Task code, PI name and filled/required items of each draft (one read per draft: run it on a worker)."""
+        from vista_desktop.services.deadlines import DeadlineService
+
+        read_deadline = DeadlineService(self._repository).reader()
         found: dict[str, DraftDetails] = {}
         for draft_id in draft_ids:
             try:
                 record = self.get(draft_id)
-                found[draft_id] = draft_details(self.definition_of(record), record.data)
+                details = draft_details(self.definition_of(record), record.data)
+                found[draft_id] = replace(details, deadline=read_deadline(record))
             except (UnknownFormError, LookupError, VistaError):
                 continue  # deleted meanwhile, or a form this version does not know: the list shows the summary
         return found
@@ -257,10 +283,14 @@ class DraftSession:
         new_value = get_path(probe, field_id)
         if new_value == get_path(self.data, field_id):
             return
+        # Copy-on-write: only the objects on the field's path are copied (a few keys), so the snapshot handed to
+        # autosave is never changed afterwards and needs no deep copy — a keystroke costs the same with 1 or 300
+        # table rows.
+        self.data = _copy_path(self.data, field_id)
         set_path(self.data, field_id, new_value)
         # An edited complete draft needs checking again before it is complete.
         self.status = STATUS_DRAFT
-        self._autosaver.schedule(self.data)
+        self._autosaver.schedule(self.data, shared=True)
 
     def problems(self, field_ids: list[str] | None = None) -> list[Problem]:
         return validate(self.definition, self.data, field_ids)
@@ -301,6 +331,18 @@ class DraftSession:
             listener(exc)
 
 
+def _copy_path(data: Data, field_id: str) -> Data:
+    """A shallow copy of `data` whose objects along `field_id` are copies too; every other value is shared."""
+    root = dict(data)
+    node = root
+    for part in field_id.split(".")[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            break
+        node[part] = node = dict(child)
+    return root
+
+
 def _nest(field_id: str, value: Any) -> Data:
     out: Data = {}
     set_path(out, field_id, value)
@@ -321,6 +363,7 @@ class DraftDetails:
     pi_name: str
     filled: int  # required items that have a value
     required: int
+    deadline: DraftDeadline | None = None  # the legal deadline (services.deadlines), for forms that have one
 
 
 def _has_value(value: Any) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, defer, sessionmaker
 
-from vista_desktop.storage.models import DocumentRow, DraftRow, RevisionRow
+from vista_desktop.storage.models import DocumentRow, DraftRow, RevisionRow, TaskRow
 from vista_desktop.storage.status import STATUS_COMPLETE, STATUS_DRAFT
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "DraftRecord",
     "DraftRepository",
     "DraftSummary",
+    "TaskNotFoundError",
+    "TaskRecord",
 ]
 
 # How long a deleted draft stays in the recycle bin before it is erased for good.
@@ -34,6 +36,12 @@ class DraftNotFoundError(LookupError):
     def __init__(self, draft_id: str) -> None:
         super().__init__(draft_id)
         self.draft_id = draft_id
+
+
+class TaskNotFoundError(LookupError):
+    def __init__(self, task_id: str) -> None:
+        super().__init__(task_id)
+        self.task_id = task_id
 
 
 def _now() -> datetime:
@@ -58,6 +66,7 @@ class DraftSummary:
     # Keyword-only so that it sorts after DraftRecord.data and existing positional constructors keep working.
     deleted_at: datetime | None = field(default=None, kw_only=True)
     data_hash: str | None = field(default=None, kw_only=True)  # SHA-256 of the stored data (see `data_hash`)
+    task_id: str | None = field(default=None, kw_only=True)  # the S&T task it belongs to; None: not grouped
 
 
 @dataclass(frozen=True)
@@ -90,13 +99,39 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class TaskRecord:
+    """An S&T task grouping drafts; `title` and `code` as they were when it was created (for lists)."""
+
+    id: str
+    title: str
+    code: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class SaveReceipt:
     draft_id: str
     revision: int
     saved_at: datetime
 
 
-def _summary(row: DraftRow) -> DraftSummary:
+SUMMARY_COLUMNS = (
+    DraftRow.id,
+    DraftRow.form_id,
+    DraftRow.form_version,
+    DraftRow.title,
+    DraftRow.status,
+    DraftRow.revision,
+    DraftRow.created_at,
+    DraftRow.updated_at,
+    DraftRow.deleted_at,
+    DraftRow.data_hash,
+    DraftRow.task_id,
+)
+
+
+def _summary(row: Any) -> DraftSummary:
+    """A summary from a DraftRow or a row of SUMMARY_COLUMNS (both have these attributes)."""
     return DraftSummary(
         row.id,
         row.form_id,
@@ -108,6 +143,29 @@ def _summary(row: DraftRow) -> DraftSummary:
         _aware(row.updated_at),
         deleted_at=_aware(row.deleted_at) if row.deleted_at is not None else None,
         data_hash=row.data_hash,
+        task_id=row.task_id,
+    )
+
+
+def _moment(text: str | None) -> datetime | None:
+    # SQLite keeps SQLAlchemy's DateTime as ISO text in UTC ("2026-11-27 09:24:01.123456").
+    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
+
+
+def _summary_from_driver(row: Any) -> DraftSummary:
+    draft_id, form_id, version, title, status, revision, created, updated, deleted, data_hash, task_id = row
+    return DraftSummary(
+        draft_id,
+        form_id,
+        version,
+        title,
+        status,
+        revision,
+        _moment(created) or datetime.min.replace(tzinfo=UTC),
+        _moment(updated) or datetime.min.replace(tzinfo=UTC),
+        deleted_at=_moment(deleted),
+        data_hash=data_hash,
+        task_id=task_id,
     )
 
 
@@ -125,6 +183,7 @@ def _record(row: DraftRow) -> DraftRecord:
         json.loads(row.data_json),
         deleted_at=s.deleted_at,
         data_hash=s.data_hash,
+        task_id=s.task_id,
     )
 
 
@@ -176,10 +235,14 @@ class DraftRepository:
     def list(self) -> list[DraftSummary]:
         """Drafts not in the recycle bin, newest first."""
         with self._sessions() as session:
-            # The data stays on disk: the list needs the summary only, and 10,000 drafts' data is megabytes.
-            query = select(DraftRow).options(defer(DraftRow.data_json))
-            rows = session.scalars(query.where(DraftRow.deleted_at.is_(None)).order_by(DraftRow.updated_at.desc()))
-            return [_summary(r) for r in rows]
+            # Plain rows of the summary's columns through the driver, not ORM objects: the list needs no data
+            # (megabytes for 10,000 drafts), no identity map and no per-value type processing, and it is read at
+            # every start (10,000 drafts: about 0.1 s instead of 1 s).
+            names = ", ".join(column.key for column in SUMMARY_COLUMNS)
+            rows = session.connection().exec_driver_sql(
+                f"SELECT {names} FROM drafts WHERE deleted_at IS NULL ORDER BY updated_at DESC"
+            )
+            return [_summary_from_driver(row) for row in rows]
 
     def trash(self, draft_id: str) -> None:
         """Move a draft to the recycle bin: out of `list()`, restorable until purged."""
@@ -320,6 +383,33 @@ class DraftRepository:
             session.execute(delete(RevisionRow).where(RevisionRow.draft_id == draft_id))
             session.execute(delete(DraftRow).where(DraftRow.id == draft_id))
 
+    def seal_baseline(self, draft_id: str, status: str) -> int:
+        """Keep the draft's current data as a new sealed revision marked `status` (e.g. "sent"), leaving the draft's
+        own status as it is; returns the revision's number. Later edits start a revision of their own."""
+        with self._sessions.begin() as session:
+            row = self._row(session, draft_id)
+            last = row.revisions[-1] if row.revisions else None
+            number = (last.number if last else 0) + 1
+            row.revisions.append(
+                RevisionRow(
+                    number=number,
+                    form_version=row.form_version,
+                    status=status,
+                    data_json=row.data_json,
+                    editing_session=None,
+                    sealed=True,
+                    saved_at=_now(),
+                )
+            )
+            row.revision = number
+            return number
+
+    def has_sealed_revision(self, draft_id: str) -> bool:
+        """Whether the draft was ever completed or sent (without reading its revisions' data)."""
+        with self._sessions() as session:
+            query = select(RevisionRow.id).where(RevisionRow.draft_id == draft_id, RevisionRow.sealed.is_(True))
+            return session.scalars(query.limit(1)).first() is not None
+
     def revisions(self, draft_id: str) -> builtins.list[RevisionRecord]:
         with self._sessions() as session:
             row = self._row(session, draft_id)
@@ -329,3 +419,41 @@ class DraftRepository:
                 )
                 for r in row.revisions
             ]
+
+    # --- tasks (0005) ---------------------------------------------------------------------------------------
+
+    def create_task(self, title: str, code: str = "") -> TaskRecord:
+        row = TaskRow(id=str(uuid.uuid4()), title=title, code=code[:60], created_at=_now())
+        with self._sessions.begin() as session:
+            session.add(row)
+        return _task(row)
+
+    def task(self, task_id: str) -> TaskRecord:
+        with self._sessions() as session:
+            row = session.get(TaskRow, task_id)
+            if row is None:
+                raise TaskNotFoundError(task_id)
+            return _task(row)
+
+    def tasks(self) -> builtins.list[TaskRecord]:
+        """Every task, newest first."""
+        with self._sessions() as session:
+            return [_task(r) for r in session.scalars(select(TaskRow).order_by(TaskRow.created_at.desc()))]
+
+    def assign_task(self, draft_id: str, task_id: str | None) -> None:
+        """Put a draft in a task (None: take it out of its task). Not a save: the draft's revision is unchanged."""
+        with self._sessions.begin() as session:
+            if task_id is not None and session.get(TaskRow, task_id) is None:
+                raise TaskNotFoundError(task_id)
+            self._row(session, draft_id).task_id = task_id
+
+    def drafts_of_task(self, task_id: str) -> builtins.list[DraftSummary]:
+        """The task's drafts not in the recycle bin, oldest first (the order the forms were made in)."""
+        with self._sessions() as session:
+            query = select(DraftRow).options(defer(DraftRow.data_json))
+            query = query.where(DraftRow.task_id == task_id, DraftRow.deleted_at.is_(None))
+            return [_summary(r) for r in session.scalars(query.order_by(DraftRow.created_at))]
+
+
+def _task(row: TaskRow) -> TaskRecord:
+    return TaskRecord(row.id, row.title, row.code, _aware(row.created_at))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -28,6 +28,8 @@ class DraftRow(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True, default=None)
     # SHA-256 of data_json: what an exported document is compared with (None on rows not saved since 0004).
     data_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    # The S&T task the draft belongs to (0005); NULL: not grouped. No FK constraint (added by ADD COLUMN).
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True, default=None)
 
     revisions: Mapped[list[RevisionRow]] = relationship(
         back_populates="draft",
@@ -70,3 +72,65 @@ class DocumentRow(Base):
     fields_signed: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column()
     data_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class TaskRow(Base):
+    """One S&T task: groups its drafts (Mẫu 1, Mẫu 5, Mẫu 8, the confirmation…)."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    code: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class OutboxRow(Base):
+    """A frozen, signed dossier queued for the intake server, and what the server said about it (0006)."""
+
+    __tablename__ = "outbox"
+
+    submission: Mapped[str] = mapped_column(String(36), primary_key=True)
+    folder: Mapped[str] = mapped_column(Text)
+    manifest_json: Mapped[str] = mapped_column(Text)
+    total_bytes: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    server_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    registration_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    certificate_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    reasons_json: Mapped[str] = mapped_column(Text, default="[]")
+    receipt_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_error_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    draft_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class SyncServerRow(Base):
+    """The intake server of this installation: URL and account name, never the password."""
+
+    __tablename__ = "sync_server"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_url: Mapped[str] = mapped_column(Text)
+    account: Mapped[str] = mapped_column(String(100))
+    ca_bundle: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DossierFileRow(Base):
+    """A user file attached by reference to a task's results dossier (0007): never copied, checked by its size,
+    modification time and SHA-256."""
+
+    __tablename__ = "dossier_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    slot: Mapped[str] = mapped_column(String(40))
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    attached_at: Mapped[datetime] = mapped_column()

@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
@@ -21,6 +22,9 @@ from vista_desktop.ui import tasks
 from vista_desktop.ui.errors import error_text
 from vista_desktop.ui.main_window import MainWindow
 from vista_desktop.ui.qt_translations import install_translations
+
+if TYPE_CHECKING:
+    from vista_desktop.services.deadlines import DraftDeadline
 
 log = logging.getLogger(__name__)
 UI_FONTS = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
@@ -73,6 +77,16 @@ class Application(QObject):
             QMessageBox.warning(self.window, i18n.tr("ui.storage.recovered_title"), report.message())
         # The day's backup once the list is on screen, so that it never delays the drafts.
         tasks.start(lambda _ctx: self.services.take_daily_backup(), self._backup_done, lambda _exc: None)
+        # What falls due within 7 days (or is overdue), said once in the status bar: a notice, not a dialog.
+        tasks.start(lambda _ctx: self.services.deadlines.due_soon(), self._deadlines_known, lambda _exc: None)
+        # Online/offline label and background sending: probes only when a server is configured.
+        self.window.sync_monitor.start()
+
+    def _deadlines_known(self, found: list[DraftDeadline]) -> None:
+        from vista_desktop.ui.deadlines_dialog import soon_message
+
+        if message := soon_message(found):
+            self.window.statusBar().showMessage(message)
 
     def _backup_done(self, problem: object) -> None:
         if problem is not None:
@@ -80,6 +94,8 @@ class Application(QObject):
 
     def _storage_failed(self, exc: BaseException) -> None:
         reason = error_text(exc)
+        # Not "opening the drafts…" forever under an empty list: say that it failed.
+        self.window.statusBar().showMessage(i18n.tr("ui.walk.storage_failed"))
         QMessageBox.critical(self.window, i18n.tr("ui.error.title"), i18n.tr("ui.drafts.open_failed", reason=reason))
         self.service_loaded.emit()
 

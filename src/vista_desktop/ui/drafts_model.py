@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -18,8 +18,10 @@ from PySide6.QtGui import QColor
 
 from vista_desktop.forms.loader import UnknownFormError, get_definition
 from vista_desktop.i18n import tr
+from vista_desktop.ui.deadlines_dialog import deadline_colour, deadline_text
 
 if TYPE_CHECKING:
+    from vista_desktop.services.deadlines import DraftDeadline
     from vista_desktop.services.documents import DocumentRecord
     from vista_desktop.services.drafts import DraftDetails, DraftSummary
 
@@ -30,14 +32,17 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = (
     "ui.drafts.col.form",
     "ui.drafts.col.title",
+    "ui.results.col.task",
     "ui.drafts.col.code",
     "ui.drafts.col.pi",
     "ui.drafts.col.status",
     "ui.drafts.col.progress",
     "ui.drafts.col.signatures",
+    "ui.deadlines.column",
     "ui.drafts.col.saved",
 )
-FORM, TITLE, CODE, PI, STATUS, PROGRESS, SIGNATURES, SAVED = range(len(COLUMNS))
+FORM, TITLE, TASK, CODE, PI, STATUS, PROGRESS, SIGNATURES, DEADLINE, SAVED = range(len(COLUMNS))
+DETAIL_COLUMNS = (CODE, PI, PROGRESS, DEADLINE)  # read from each draft's data on a worker, after the list shows
 
 
 def form_name(summary: DraftSummary) -> str:
@@ -71,12 +76,38 @@ class DraftsModel(QAbstractTableModel):
         self.documents: dict[str, list[DocumentRecord]] = {}
         # Read from each draft's data on a worker; kept with the time of the save they were read from.
         self.details: dict[str, tuple[datetime, DraftDetails]] = {}
+        self.task_names: dict[str, str] = {}  # task id → what the "Nhiệm vụ" column shows (code, else title)
+        self._by_id: dict[str, DraftSummary] = {}
+        # The model sorts itself (Python's sort over one key per row, computed once): a sorting proxy would call
+        # data() back through Qt O(n log n) times — seconds for 10,000 drafts.
+        self.sort_column, self.sort_order = SAVED, Qt.SortOrder.DescendingOrder
 
     def reset(self, drafts: list[DraftSummary], documents: dict[str, list[DocumentRecord]] | None = None) -> None:
         self.beginResetModel()
-        self.drafts = drafts
+        self.drafts = self._sorted(drafts)
+        self._by_id = {d.id: d for d in drafts}
         self.documents = documents or {}
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self.drafts[i.row()].id if 0 <= i.row() < len(self.drafts) else None for i in before]
+        self.drafts = self._sorted(self.drafts)
+        rows = {d.id: r for r, d in enumerate(self.drafts)}
+        after = [
+            self.index(rows[i], old.column()) if i in rows else QModelIndex()
+            for i, old in zip(ids, before, strict=True)
+        ]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def _sorted(self, drafts: list[DraftSummary]) -> list[DraftSummary]:
+        if self.sort_column < 0:
+            return list(drafts)
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        return sorted(drafts, key=lambda d: self._sort_key(d, self.sort_column), reverse=descending)
 
     def missing_details(self) -> list[str]:
         """Drafts whose details are unknown or older than their last save."""
@@ -88,6 +119,8 @@ class DraftsModel(QAbstractTableModel):
         rows = [r for r, d in enumerate(self.drafts) if d.id in found]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+            if self.sort_column in DETAIL_COLUMNS:
+                self.sort(self.sort_column, self.sort_order)  # the keys were not known when it was sorted
 
     def details_of(self, draft_id: str) -> DraftDetails | None:
         known = self.details.get(draft_id)
@@ -97,7 +130,7 @@ class DraftsModel(QAbstractTableModel):
         records = self.documents.get(draft_id, [])
         if not records:
             return tr("ui.signatures.none")
-        draft = next((d for d in self.drafts if d.id == draft_id), None)
+        draft = self._by_id.get(draft_id)
         return "; ".join(
             tr(
                 "ui.signatures.outdated" if draft is not None and r.outdated(draft) else "ui.signatures.state",
@@ -133,6 +166,8 @@ class DraftsModel(QAbstractTableModel):
             return fold(" ".join(self._text(draft, c) for c in (FORM, TITLE, CODE, PI)))
         if role == Qt.ItemDataRole.ForegroundRole and column == SIGNATURES and self._outdated(draft):
             return QColor("#b3261e")  # an exported document that no longer says what the draft says
+        if role == Qt.ItemDataRole.ForegroundRole and column == DEADLINE:
+            return deadline_colour(self._deadline(draft))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == PROGRESS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -143,6 +178,8 @@ class DraftsModel(QAbstractTableModel):
             return form_name(draft)
         if column == TITLE:
             return draft.title or tr("ui.drafts.untitled")
+        if column == TASK:
+            return self.task_names.get(draft.task_id or "", "")
         if column == CODE:
             return details.task_code if details else ""
         if column == PI:
@@ -153,9 +190,20 @@ class DraftsModel(QAbstractTableModel):
             return tr("ui.drafts.progress", filled=details.filled, total=details.required) if details else "…"
         if column == SIGNATURES:
             return self.signatures_text(draft.id)
+        if column == DEADLINE:
+            return deadline_text(self._deadline(draft))
         return draft.updated_at.astimezone().strftime("%d/%m/%Y %H:%M")
 
+    def _deadline(self, draft: DraftSummary) -> DraftDeadline | None:
+        details = self.details_of(draft.id)
+        return details.deadline if details else None
+
     def _sort_key(self, draft: DraftSummary, column: int) -> Any:
+        if column == DEADLINE:
+            deadline = self._deadline(draft)
+            # A string, so that Qt compares it: the state's urgency, then the due date.
+            rank, due, _title = deadline.sort_key() if deadline else (9, date.max, "")
+            return f"{rank}-{due.isoformat()}"
         if column == SAVED:
             return draft.updated_at.timestamp()
         if column == PROGRESS:
@@ -180,11 +228,14 @@ class DraftsFilter(QSortFilterProxyModel):
         super().__init__()
         self.drafts = model
         self.setSourceModel(model)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(True)  # filtering follows the data; the order is the source model's
         self.words: list[str] = []
         self.form_id: str | None = None
         self.status: str | None = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The view's header asks the proxy; the model sorts itself (see DraftsModel.sort)."""
+        self.drafts.sort(column, order)
 
     def set_search(self, text: str) -> None:
         self.words = fold(text).split()

@@ -71,6 +71,10 @@ class LineField(FieldWidget):
         self.edit.textEdited.connect(lambda _text: self._emit())
         self.edit.editingFinished.connect(self._reformat)
         self.setFocusProxy(self.edit)
+        if field.completer:
+            from vista_desktop.ui.completers import attach_completer
+
+            attach_completer(self.edit, field.completer, self._emit)
 
     def value(self) -> Any:
         return parsed_input(self.field, self.edit.text())

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from vista_desktop.errors import Cancelled
 from vista_desktop.forms.loader import latest_definitions
 from vista_desktop.i18n import current_language, tr
-from vista_desktop.services.drafts import STATUS_COMPLETE, STATUS_DRAFT
+from vista_desktop.services.status import STATUS_COMPLETE, STATUS_DRAFT
 from vista_desktop.settings import LANGUAGES
 from vista_desktop.ui import tasks
 from vista_desktop.ui.dialogs import ask
@@ -38,15 +38,20 @@ from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.file_dialogs import open_file, save_file
 from vista_desktop.ui.geometry import place_window
 from vista_desktop.ui.help import show_about, show_help
+from vista_desktop.ui.lifecycle_actions import LifecycleActions
 from vista_desktop.ui.mnemonics import MnemonicAllocator
 from vista_desktop.ui.progress import TaskProgress
+from vista_desktop.ui.results_actions import ResultsActions
+from vista_desktop.ui.sync_panel import SyncMonitor
 
 if TYPE_CHECKING:
     from vista_desktop.services.app import AppServices
     from vista_desktop.services.drafts import DraftDetails, DraftService, DraftSummary
     from vista_desktop.ui.backups_dialog import BackupsDialog
+    from vista_desktop.ui.deadlines_dialog import DeadlinesDialog
     from vista_desktop.ui.preview import PreviewDialog
     from vista_desktop.ui.sign_dialog import SignDialog
+    from vista_desktop.ui.sync_panel import SyncPanel
     from vista_desktop.ui.trash_dialog import TrashDialog
     from vista_desktop.ui.trust_dialog import TrustDialog
     from vista_desktop.ui.verify_dialog import VerifyDialog
@@ -75,6 +80,7 @@ class MainWindow(QMainWindow):
         self._actions()
         self.progress = TaskProgress(self)
         self.statusBar().addPermanentWidget(self.progress)
+        self.sync_monitor = SyncMonitor(self, services)  # the online/offline label; started once storage is open
         place_window(self, "main", QSize(1100, 640))
         if services.storage_open:
             self.refresh()
@@ -108,6 +114,9 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         header.setSortIndicatorShown(True)
+        # The save time whole ("27/11/2026 09:24"), from the font, not by measuring 10,000 rows.
+        sample = table.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 24
+        header.resizeSection(SAVED, max(sample, header.sectionSizeHint(SAVED)))
         # Enter or a double click on a row (the platform decides which activates) opens the draft.
         table.activated.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
         table.doubleClicked.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
@@ -198,8 +207,13 @@ class MainWindow(QMainWindow):
         self.trust_action = self._action("ui.action.trusted_roots", self.show_trusted_roots)
         self.trash_action = self._action("ui.action.trash", self.show_trash)
         self.backups_action = self._action("ui.action.backups", self.show_backups)
+        self.deadlines_action = self._action("ui.deadlines.action", lambda: self.show_deadlines())
+        self.sync_action = self._action("sync_ui.action", lambda: self.show_sync())
+        self.dossier_action = self._action("dossier_builder.ui.action", lambda: self.show_dossier())
         self.import_action = self._action("ui.action.import_json", self.import_json, "Ctrl+I")
         self.export_json_action = self._action("ui.action.export_json", self.export_json, "Ctrl+Shift+S")
+        self.import_xlsx_action = self._action("xlsx.ui.import_action", lambda: self.import_xlsx())
+        self.export_xlsx_action = self._action("xlsx.ui.export_action", lambda: self.export_xlsx())
         quit_action = self._action("ui.action.quit", self.close, QKeySequence.StandardKey.Quit)
         self.new_action = self._action("ui.action.new", self._choose_new_form, QKeySequence.StandardKey.New)
         self.find_action = self._action("ui.drafts.search", self._focus_search, QKeySequence.StandardKey.Find)
@@ -213,6 +227,7 @@ class MainWindow(QMainWindow):
             self.preview_action,
             self.sign_action,
             self.export_json_action,
+            self.export_xlsx_action,
         )
 
         toolbar = QToolBar(tr("ui.toolbar"), self)
@@ -239,27 +254,35 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         self.addToolBar(toolbar)
 
+        # Three menus a clerk can scan: the drafts as files; the official documents and their signatures; the
+        # task's later forms and deadlines.
         file_menu = self.menuBar().addMenu(tr("ui.menu.file"))
         file_menu.setObjectName("file-menu")
         file_menu.addMenu(new_menu)
         for action in (self.open_action, self.duplicate_action, self.delete_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for action in (
-            self.export_action,
-            self.preview_action,
-            self.sign_action,
-            self.verify_action,
-            self.trust_action,
-            self.import_action,
-            self.export_json_action,
-        ):
+        for action in (self.import_action, self.export_json_action, self.import_xlsx_action, self.export_xlsx_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.trash_action)
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        documents_menu = self.menuBar().addMenu(tr("ui.menu.documents"))
+        documents_menu.setObjectName("documents-menu")
+        for action in (self.export_action, self.preview_action, self.sign_action, self.verify_action):
+            documents_menu.addAction(action)
+        documents_menu.addSeparator()
+        documents_menu.addAction(self.trust_action)
+        task_menu = self.menuBar().addMenu(tr("ui.menu.task"))
+        task_menu.setObjectName("task-menu")
+        self.results_actions = ResultsActions(self, task_menu)
+        self.lifecycle_actions = LifecycleActions(self, task_menu)
+        task_menu.addSeparator()
+        task_menu.addAction(self.deadlines_action)
+        task_menu.addAction(self.sync_action)
+        task_menu.addAction(self.dossier_action)
         self._language_menu()
         self._help_menu()
 
@@ -289,6 +312,7 @@ class MainWindow(QMainWindow):
     def refresh(self, select: str | None = None) -> None:
         """Reload the list, keeping (or moving to `select`) the selected draft; details follow from a worker."""
         selected = self.selected()
+        self.model.task_names = {t.id: t.code or t.title for t in self.services.results.tasks()}
         self.model.reset(self.service.list(), self.services.documents.documents())
         wanted = select or (selected.id if selected is not None else None)
         row = self.proxy.row_of(wanted) if wanted else -1
@@ -327,6 +351,10 @@ class MainWindow(QMainWindow):
         has_selection = self.selected() is not None
         for action in self.selection_actions if hasattr(self, "selection_actions") else ():
             action.setEnabled(has_selection)
+        if hasattr(self, "results_actions"):
+            self.results_actions.update()
+        if hasattr(self, "lifecycle_actions"):
+            self.lifecycle_actions.update()
 
     def _update_hint(self) -> None:
         if self.proxy.rowCount() or not self.storage_loaded:
@@ -532,6 +560,34 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_deadlines(self) -> DeadlinesDialog:
+        from vista_desktop.ui.deadlines_dialog import DeadlinesDialog
+
+        def open_by_id(draft_id: str) -> None:
+            summary = next((d for d in self.model.drafts if d.id == draft_id), None)
+            self.open_draft(summary)
+
+        dialog = DeadlinesDialog(self.services.deadlines, open_by_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_dossier(self) -> QWidget | None:
+        """The results dossier of the selected draft's task (Art. 12)."""
+        from vista_desktop.ui.dossier_dialog import open_dossier
+
+        selected = self.selected()
+        task_or_draft = None if selected is None else selected.task_id or selected.id
+        return open_dossier(self, self.services.dossier_builder, task_or_draft)
+
+    def show_sync(self) -> SyncPanel:
+        from vista_desktop.ui.sync_panel import SyncPanel
+
+        dialog = SyncPanel(self.sync_monitor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_trash(self) -> TrashDialog:
         from vista_desktop.ui.trash_dialog import TrashDialog
 
@@ -592,6 +648,40 @@ class MainWindow(QMainWindow):
                 message=tr("ui.action.export_json"),
                 owner=self,
             )
+
+    def import_xlsx(self, path: Path | None = None) -> tasks.RunningTask | None:
+        path = path or open_file(self, tr("xlsx.ui.import_action"), tr("xlsx.ui.filter"))
+        if path is None:
+            return None
+        return tasks.start(
+            lambda context: self.services.xlsx.import_as_draft(path, context),
+            lambda _record: self._xlsx_imported(path),
+            self._task_failed,
+            view=self.progress,
+            message=tr("xlsx.ui.import_action"),
+            owner=self,
+        )
+
+    def _xlsx_imported(self, path: Path) -> None:
+        self.refresh()
+        self.statusBar().showMessage(tr("xlsx.ui.imported", path=str(path)))
+
+    def export_xlsx(self, path: Path | None = None) -> tasks.RunningTask | None:
+        summary = self.selected()
+        if summary is None:
+            return None
+        suggested = Path(self.suggested_path(summary, ".xlsx"))
+        path = path or save_file(self, tr("xlsx.ui.export_action"), tr("xlsx.ui.filter"), suggested)
+        if path is None:
+            return None
+        return tasks.start(
+            lambda context: self.services.xlsx.export_draft(summary.id, path, context),
+            lambda _result: self.statusBar().showMessage(tr("xlsx.ui.exported", path=str(path))),
+            self._task_failed,
+            view=self.progress,
+            message=tr("xlsx.ui.export_action"),
+            owner=self,
+        )
 
     def _task_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):

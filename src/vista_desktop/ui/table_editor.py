@@ -6,8 +6,8 @@ import re
 import unicodedata
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -112,6 +112,17 @@ class ColumnDelegate(QStyledItemDelegate):
         model.setData(index, cell_text(column, value), Qt.ItemDataRole.DisplayRole)
 
 
+MIN_COLUMN_WIDTH = 110
+
+
+def _fit_headers(grid: QTableWidget) -> None:
+    """Every column at least as wide as its header ("Học hàm, học vị", "Gia hạn đến (tháng/năm)"), so that no
+    header is cut; wider grids scroll sideways."""
+    header = grid.horizontalHeader()
+    for column in range(grid.columnCount()):
+        header.resizeSection(column, max(MIN_COLUMN_WIDTH, header.sectionSizeHint(column)))
+
+
 class TableField(FieldWidget):
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
@@ -127,11 +138,15 @@ class TableField(FieldWidget):
         self.grid.setTabKeyNavigation(False)  # Tab leaves the grid; arrows move within it
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.grid.horizontalHeader().setStretchLastSection(True)
+        _fit_headers(self.grid)
         self.grid.setMinimumHeight(150)
         self.grid.itemChanged.connect(lambda _item: self._emit())
         outer.addWidget(self.grid)
         outer.addLayout(self._buttons())
         self.setFocusProxy(self.grid)
+        # Rows copied from Excel (tab-separated): Ctrl+V on the grid itself; a cell editor keeps its own Ctrl+V.
+        self.grid.installEventFilter(self)
+        self.preview_dialog: QWidget | None = None  # the last Excel preview shown (ui.xlsx_preview)
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -140,6 +155,7 @@ class TableField(FieldWidget):
             ("ui.table.remove", self.remove_row, "remove"),
             ("ui.table.up", lambda: self.move_row(-1), "up"),
             ("ui.table.down", lambda: self.move_row(1), "down"),
+            ("xlsx.ui.import_table", self.import_from_excel, "import-xlsx"),
         ):
             button = QPushButton(tr(key), self)
             button.setObjectName(f"{name}:{self.field.id}")
@@ -204,6 +220,32 @@ class TableField(FieldWidget):
         self._show(rows)
         self.grid.setCurrentCell(target, max(self.grid.currentColumn(), 0))
         self._emit()
+
+    def replace_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Show `rows` (stored values) in place of the grid's and report the change."""
+        self._show(rows)
+        self._emit()
+
+    def import_from_excel(self) -> None:
+        from vista_desktop.ui.xlsx_preview import import_table_from_excel
+
+        import_table_from_excel(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.grid
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+        ):
+            self.paste_rows()
+            return True
+        return super().eventFilter(watched, event)
+
+    def paste_rows(self) -> None:
+        from vista_desktop.ui.xlsx_preview import paste_into
+
+        paste_into(self)
 
     def focus_widget(self) -> QWidget:
         return self.grid

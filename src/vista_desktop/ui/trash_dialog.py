@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vista_desktop.forms.loader import UnknownFormError
 from vista_desktop.i18n import tr
 from vista_desktop.ui.errors import show_error
 
@@ -66,12 +67,22 @@ class TrashDialog(QDialog):
             row = self.table.rowCount()
             self.table.insertRow(row)
             deleted = summary.deleted_at.astimezone().strftime("%d/%m/%Y %H:%M") if summary.deleted_at else ""
-            values = (summary.title or tr("ui.drafts.untitled"), summary.form_id, deleted)
+            values = (summary.title or tr("ui.drafts.untitled"), self._form_name(summary), deleted)
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         if self.items:
             self.table.selectRow(0)
+        # The date and the form name whole; the title takes the rest of the width.
+        self.table.resizeColumnToContents(1)
+        self.table.resizeColumnToContents(2)
         self._update_buttons()
+
+    def _form_name(self, summary: DraftSummary) -> str:
+        """ "Mẫu 1 – …" as in the drafts list, not the form id."""
+        try:
+            return self.drafts.definition_of(summary).short_title.text_current()
+        except UnknownFormError:  # a form this version does not know: its id is all there is to show
+            return summary.form_id
 
     def _update_buttons(self) -> None:
         self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -73,16 +73,24 @@ class SectionPage(QWizardPage):
         self.rows: dict[str, FieldRow] = {}
         self.touched: set[str] = set()
         self.show_all = False
+        self._reveal_on_focus = _ScrollToFocus(self)
         language = current_language()
         self.setTitle(section.label.text(language))
-        if section.help:
-            self.setSubTitle(section.help.text(language))
+        # The section's help goes inside the page, not in QWizard's subtitle: a subtitle switches the classic
+        # style to a header banner on that page only, and the title, side list and fields jump between pages.
+        self.help_text = section.help.text(language) if section.help else ""
         self.setObjectName(f"page:{section.id}")
         self._build(MnemonicAllocator(reserved_mnemonics))
 
     def _build(self, mnemonics: MnemonicAllocator) -> None:
         body = QWidget()
         outer = QVBoxLayout(body)
+        if self.help_text:
+            help_label = QLabel(self.help_text, body)
+            help_label.setObjectName(f"help:{self.section.id}")
+            help_label.setWordWrap(True)
+            help_label.setStyleSheet("color: #5f6368;")
+            outer.addWidget(help_label)
         form = QFormLayout()
         outer.addLayout(form)
         outer.addStretch(1)  # rows keep their natural height; the space left stays below the last one
@@ -124,6 +132,7 @@ class SectionPage(QWizardPage):
         box.addWidget(message)
         widget.valueChanged.connect(self._changed)
         self.rows[field.id] = FieldRow(widget, message)
+        widget.focus_widget().installEventFilter(self._reveal_on_focus)
         return label, column
 
     def load(self, session: DraftSession) -> None:
@@ -172,6 +181,37 @@ class SectionPage(QWizardPage):
 
     def validatePage(self) -> bool:
         return self.form_wizard.validate_page(self)
+
+
+class _ScrollToFocus(QObject):
+    """Scrolls the page to the field that takes the focus. QScrollArea follows Tab between line edits, but not
+    into a multi-line editor or a grid (they handle Tab themselves): the caret would blink below the page."""
+
+    def __init__(self, page: SectionPage) -> None:
+        super().__init__(page)
+        self.page = page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self._show(watched.parentWidget() or watched)  # the field's editor, with its hint and message
+        return False
+
+    def _show(self, target: QWidget) -> None:
+        # Vertically only, and back to the left edge: on a narrow window (200 %) a wide editor must never scroll
+        # the labels out of sight, which QScrollArea.ensureWidgetVisible does.
+        scroller = self.page.scroller
+        body = scroller.widget()
+        if body is None or not body.isAncestorOf(target):
+            return
+        top = target.mapTo(body, QPoint(0, 0)).y()
+        visible = scroller.viewport().height()
+        bar = scroller.verticalScrollBar()
+        needed = min(target.height(), visible - 16)
+        if top < bar.value():
+            bar.setValue(top - 8)
+        elif top + needed > bar.value() + visible:
+            bar.setValue(top + needed - visible + 8)
+        scroller.horizontalScrollBar().setValue(0)
 
 
 def _describe(problem: Problem, table: Field) -> str:

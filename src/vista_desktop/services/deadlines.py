@@ -1,0 +1,243 @@
+"""Each draft's legal deadline and its state (due, overdue, done), computed from the draft's own data.
+
+| form | event (field) | deadline |
+|---|---|---|
+| Mẫu 1 | contract date | 30 days |
+| update sheet | the earliest approval date of its changes | 15 working days, or the managing body's setting |
+| Mẫu 5 (and its confirmation) | official acceptance; an IP filing after it | 30 days; 5 working days, ≤ 60 days |
+| Mẫu 12 | official acceptance and the reporting year | 12 months × year |
+
+A draft is done when it is complete; a Mẫu 1 also once it was sent (it is then edited for the update sheets).
+A draft whose event date is missing has an unknown deadline and is listed so that the user can add the date.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from vista_desktop.deadlines import (
+    DeadlineKind,
+    WorkingCalendar,
+    default_calendar,
+    mau01_due,
+    mau05_due,
+    mau12_due,
+    update_sheet_due,
+)
+from vista_desktop.deadlines.rules import MAU12_REPORTS, UPDATE_SHEET_WORKING_DAYS
+from vista_desktop.errors import VistaError
+from vista_desktop.forms.data import Data, get_path
+from vista_desktop.forms.values import iso_to_date
+from vista_desktop.settings import Settings, load_settings
+from vista_desktop.storage.drafts import STATUS_COMPLETE, DraftRecord, DraftRepository, DraftSummary
+
+FORM_KINDS: dict[str, DeadlineKind] = {
+    "mau-01": DeadlineKind.MAU01,
+    "cap-nhat": DeadlineKind.UPDATE_SHEET,
+    "mau-05": DeadlineKind.MAU05,
+    "xac-nhan": DeadlineKind.MAU05,  # goes in the Mẫu 5 dossier, so it has the dossier's deadline
+    "mau-12": DeadlineKind.MAU12,
+}
+SOON_DAYS = 7  # what the start-up notice counts as falling due
+
+
+class DeadlineState(StrEnum):
+    OVERDUE = "overdue"
+    DUE = "due"
+    UNKNOWN = "unknown"  # the event's date is not in the draft yet
+    DONE = "done"
+
+
+# The dashboard's order: what needs doing first.
+_STATE_ORDER = {DeadlineState.OVERDUE: 0, DeadlineState.DUE: 1, DeadlineState.UNKNOWN: 2, DeadlineState.DONE: 3}
+
+
+class DeadlineInputError(VistaError):
+    """A `deadlines due` question that cannot be answered (unknown kind, bad date, bad year)."""
+
+
+@dataclass(frozen=True)
+class DraftDeadline:
+    draft_id: str
+    form_id: str
+    title: str
+    kind: DeadlineKind
+    state: DeadlineState
+    due: date | None  # None: unknown (state UNKNOWN)
+    event: date | None
+
+    def days_left(self, today: date) -> int | None:
+        return (self.due - today).days if self.due is not None else None
+
+    def sort_key(self) -> tuple[int, date, str]:
+        return (_STATE_ORDER[self.state], self.due or date.max, self.title)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def update_sheet_days(settings: Settings, managing_body: str) -> int:
+    """The managing body's period from the settings (names compared without case, marks or extra spaces)."""
+    wanted = _fold(managing_body)
+    for name, days in settings.update_sheet_days.items():
+        if wanted and _fold(name) == wanted:
+            return days
+    return UPDATE_SHEET_WORKING_DAYS
+
+
+def _date_at(data: Data, field_id: str) -> date | None:
+    value = get_path(data, field_id)
+    return iso_to_date(value) if isinstance(value, str) else None
+
+
+def _earliest(rows: Any, column: str, after: date | None = None) -> date | None:
+    found = [
+        d
+        for row in (rows if isinstance(rows, list) else [])
+        if isinstance(row, dict) and (d := iso_to_date(str(row.get(column) or ""))) is not None
+        if after is None or d > after
+    ]
+    return min(found, default=None)
+
+
+def due_of(
+    kind: DeadlineKind, data: Data, working: WorkingCalendar, settings: Settings
+) -> tuple[date | None, date | None]:
+    """(event, due) of a draft's data; (None, None) when the event's date is missing."""
+    if kind is DeadlineKind.MAU01:
+        event = _date_at(data, "task.contract.date")
+        return event, mau01_due(event, working) if event else None
+    if kind is DeadlineKind.UPDATE_SHEET:
+        event = _earliest(get_path(data, "changes"), "decision_date")
+        days = update_sheet_days(settings, str(get_path(data, "task.managing_unit") or ""))
+        return event, update_sheet_due(event, working, days) if event else None
+    acceptance = _date_at(data, "acceptance.meeting_date")
+    if acceptance is None:
+        return None, None
+    if kind is DeadlineKind.MAU05:
+        filed = _earliest(get_path(data, "ip_applications"), "date", after=acceptance)
+        return acceptance, mau05_due(acceptance, working, filed)
+    year = get_path(data, "report.year")
+    if not isinstance(year, int) or not 1 <= year <= MAU12_REPORTS:
+        return acceptance, None
+    return acceptance, mau12_due(acceptance, year, working)
+
+
+def deadline_of(
+    summary: DraftSummary,
+    data: Data,
+    *,
+    sent: bool,
+    working: WorkingCalendar,
+    settings: Settings,
+    today: date,
+) -> DraftDeadline | None:
+    """The draft's deadline, or None for a form that has none."""
+    kind = FORM_KINDS.get(summary.form_id)
+    if kind is None:
+        return None
+    event, due = due_of(kind, data, working, settings)
+    if summary.status == STATUS_COMPLETE or sent:
+        state = DeadlineState.DONE
+    elif due is None:
+        state = DeadlineState.UNKNOWN
+    else:
+        state = DeadlineState.OVERDUE if due < today else DeadlineState.DUE
+    return DraftDeadline(summary.id, summary.form_id, summary.title, kind, state, due, event)
+
+
+def legal_due(
+    kind: str,
+    event: date,
+    *,
+    working: WorkingCalendar | None = None,
+    working_days: int = UPDATE_SHEET_WORKING_DAYS,
+    ip_filed: date | None = None,
+    report_year: int = 1,
+) -> date:
+    """The legal due date of an event, for scripts: `update-sheet` 2026-02-13 → 2026-03-13."""
+    try:
+        chosen = DeadlineKind(kind)
+    except ValueError as exc:
+        known = ", ".join(k.value for k in DeadlineKind)
+        raise DeadlineInputError("deadlines.unknown_kind", kind=kind, known=known) from exc
+    calendar = working or default_calendar()
+    if chosen is DeadlineKind.MAU01:
+        return mau01_due(event, calendar)
+    if chosen is DeadlineKind.UPDATE_SHEET:
+        return update_sheet_due(event, calendar, working_days)
+    if chosen is DeadlineKind.MAU05:
+        return mau05_due(event, calendar, ip_filed)
+    if not 1 <= report_year <= MAU12_REPORTS:
+        raise DeadlineInputError("deadlines.bad_year", year=report_year, last=MAU12_REPORTS)
+    return mau12_due(event, report_year, calendar)
+
+
+class DeadlineReader:
+    """Deadlines of many drafts with one calendar and one settings read (run it on a worker: it reads data)."""
+
+    def __init__(self, repository: DraftRepository, settings: Settings, working: WorkingCalendar) -> None:
+        self.repository, self.settings, self.working = repository, settings, working
+
+    def __call__(self, record: DraftRecord, today: date | None = None) -> DraftDeadline | None:
+        if record.form_id not in FORM_KINDS:
+            return None
+        # A Mẫu 1 once completed (sealed) was sent: later edits are for update sheets, not a late Mẫu 1.
+        sent = record.form_id == "mau-01" and self.repository.has_sealed_revision(record.id)
+        return deadline_of(
+            record,
+            record.data,
+            sent=sent,
+            working=self.working,
+            settings=self.settings,
+            today=today or date.today(),
+        )
+
+
+class DeadlineService:
+    def __init__(
+        self,
+        repository: Callable[[], DraftRepository],
+        settings: Callable[[], Settings] = load_settings,
+        calendar: Callable[[], WorkingCalendar] = default_calendar,
+    ) -> None:
+        self._repository, self._settings, self._calendar = repository, settings, calendar
+
+    def reader(self) -> DeadlineReader:
+        return DeadlineReader(self._repository(), self._settings(), self._calendar())
+
+    def all(self, today: date | None = None) -> list[DraftDeadline]:
+        """Every draft that has a deadline: overdue first, then due (soonest first), unknown, done."""
+        read = self.reader()
+        repository = self._repository()
+        found: list[DraftDeadline] = []
+        for summary in repository.list():
+            if summary.form_id not in FORM_KINDS:
+                continue
+            try:
+                deadline = read(repository.get(summary.id), today)
+            except LookupError:
+                continue  # deleted meanwhile
+            if deadline is not None:
+                found.append(deadline)
+        return sorted(found, key=DraftDeadline.sort_key)
+
+    def due_soon(self, days: int = SOON_DAYS, today: date | None = None) -> list[DraftDeadline]:
+        """Overdue drafts and those falling due within `days` days, most urgent first."""
+        today = today or date.today()
+        horizon = today + timedelta(days=days)
+        return [
+            d
+            for d in self.all(today)
+            if d.state is DeadlineState.OVERDUE or (d.state is DeadlineState.DUE and d.due and d.due <= horizon)
+        ]
+
+    def legal_due(self, kind: str, event: date, **options: Any) -> date:
+        return legal_due(kind, event, working=self._calendar(), **options)

@@ -1,0 +1,157 @@
+"""The deadlines dashboard: every draft's legal deadline, overdue and due soon first, and the start-up notice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vista_desktop.i18n import tr
+from vista_desktop.ui import tasks
+from vista_desktop.ui.errors import error_text
+
+if TYPE_CHECKING:
+    from vista_desktop.services.deadlines import DeadlineService, DraftDeadline
+
+COLUMNS = (
+    "ui.deadlines.col.due",
+    "ui.deadlines.col.state",
+    "ui.deadlines.col.days",
+    "ui.deadlines.col.form",
+    "ui.deadlines.col.title",
+    "ui.deadlines.col.rule",
+)
+# Colours that read on light and dark palettes alike; the state is also written out, never colour alone.
+STATE_COLOURS = {"overdue": "#b3261e", "due": "#8a5300", "done": "#1e6b33"}
+
+
+def deadline_text(deadline: DraftDeadline | None, today: date | None = None) -> str:
+    """What the drafts list shows: "13/03/2026 · còn 5 ngày", "… · quá 2 ngày", "… · Đã xong"."""
+    if deadline is None:
+        return ""
+    if deadline.due is None:
+        return tr(f"deadlines.state.{deadline.state.value}")
+    due = deadline.due.strftime("%d/%m/%Y")
+    days = deadline.days_left(today or date.today()) or 0
+    if deadline.state.value == "due":
+        return tr("ui.deadlines.left", due=due, days=days)
+    if deadline.state.value == "overdue":
+        return tr("ui.deadlines.late", due=due, days=-days)
+    return tr("ui.deadlines.cell", due=due, state=tr(f"deadlines.state.{deadline.state.value}"))
+
+
+def deadline_colour(deadline: DraftDeadline | None) -> QColor | None:
+    colour = STATE_COLOURS.get(deadline.state.value) if deadline is not None else None
+    return QColor(colour) if colour else None
+
+
+def soon_message(found: list[DraftDeadline]) -> str:
+    """The start-up notice, or "" when nothing is overdue or due within 7 days."""
+    late = sum(d.state.value == "overdue" for d in found)
+    if not found:
+        return ""
+    return tr("ui.deadlines.soon", count=len(found) - late, late=late)
+
+
+class DeadlinesDialog(QDialog):
+    """Loaded on a worker (it reads every draft's data); `open_draft` is called with the chosen draft's id."""
+
+    def __init__(
+        self,
+        service: DeadlineService,
+        open_draft: Callable[[str], object],
+        parent: QWidget | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service, self.open_draft, self.today = service, open_draft, today or date.today()
+        self.setObjectName("deadlines-dialog")
+        self.setWindowTitle(tr("ui.deadlines.title"))
+        self.resize(900, 420)
+        intro = QLabel(tr("ui.deadlines.intro"))
+        intro.setWordWrap(True)
+        self.status = QLabel("…")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("deadlines")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        buttons = QDialogButtonBox()
+        self.open_button = buttons.addButton(tr("ui.deadlines.open"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.setObjectName("open-button")
+        self.open_button.clicked.connect(self.open_selected)
+        buttons.addButton(tr("ui.deadlines.close"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.items: list[DraftDeadline] = []
+        self.loaded = False
+        self._update_buttons()
+        tasks.start(lambda _ctx: self.service.all(self.today), self.show_items, self._failed, owner=self)
+
+    def show_items(self, items: list[DraftDeadline]) -> None:
+        self.items = items
+        self.table.setRowCount(len(items))
+        for row, deadline in enumerate(items):
+            days = deadline.days_left(self.today)
+            values = (
+                deadline.due.strftime("%d/%m/%Y") if deadline.due else "",
+                tr(f"deadlines.state.{deadline.state.value}"),
+                "" if days is None or deadline.state.value == "done" else str(days),
+                deadline.form_id,
+                deadline.title or tr("ui.drafts.untitled"),
+                tr(f"deadlines.kind.{deadline.kind.value}"),
+            )
+            colour = deadline_colour(deadline)
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if colour is not None and column in (0, 1, 2):
+                    item.setForeground(colour)
+                self.table.setItem(row, column, item)
+        self.status.setText("" if items else tr("ui.deadlines.empty"))
+        if items:
+            self.table.selectRow(0)
+        self.loaded = True
+        self._update_buttons()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(tr("ui.deadlines.failed", reason=error_text(exc)))
+        self.loaded = True
+
+    def _update_buttons(self) -> None:
+        self.open_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    def open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows and 0 <= rows[0].row() < len(self.items):
+            self.open_draft(self.items[rows[0].row()].draft_id)
+
+    def keyPressEvent(self, event: object) -> None:
+        from PySide6.QtGui import QKeyEvent
+
+        if isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_selected()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]

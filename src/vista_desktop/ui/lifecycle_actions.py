@@ -1,0 +1,104 @@
+"""The drafts list's task-life actions: an update sheet (Mẫu 3) from a sent Mẫu 1's changes, "sent" for a Mẫu 1 or
+an update sheet (the next sheet then lists only later changes), and the next year's Mẫu 12 from a Mẫu 5. Shown in
+the File menu, enabled for the form they apply to; a new draft opens in its wizard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from vista_desktop.errors import VistaError
+from vista_desktop.i18n import tr
+from vista_desktop.ui.errors import show_error
+
+if TYPE_CHECKING:
+    from vista_desktop.services.drafts import DraftRecord, DraftSummary
+    from vista_desktop.services.lifecycle import LifecycleService
+    from vista_desktop.ui.main_window import MainWindow
+
+MAU01, UPDATE_SHEET, MAU05 = "mau-01", "cap-nhat", "mau-05"
+
+
+class LifecycleActions:
+    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+        self.window = window
+        self.update_sheet_action = self._action("ui.lifecycle.update_sheet", lambda: self.draft_update_sheet())
+        self.sent_action = self._action("ui.lifecycle.mark_sent", lambda: self.mark_sent())
+        self.mau12_action = self._action("ui.lifecycle.mau12", lambda: self.draft_mau12())
+        self.by_form = {
+            MAU01: (self.update_sheet_action, self.sent_action),
+            UPDATE_SHEET: (self.sent_action,),
+            MAU05: (self.mau12_action,),
+        }
+        menu.addSeparator()
+        for action in self.actions:
+            menu.addAction(action)
+        self.update()
+
+    @property
+    def actions(self) -> tuple[QAction, ...]:
+        return (self.update_sheet_action, self.sent_action, self.mau12_action)
+
+    @property
+    def lifecycle(self) -> LifecycleService:
+        return self.window.services.lifecycle
+
+    def _action(self, key: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(tr(key), self.window)
+        action.setObjectName(key)
+        action.triggered.connect(lambda _=False: slot())
+        return action
+
+    def update(self) -> None:
+        selected = self.window.selected()
+        wanted = self.by_form.get(selected.form_id, ()) if selected is not None else ()
+        for action in self.actions:
+            action.setEnabled(action in wanted)
+
+    def _selected(self, *form_ids: str) -> DraftSummary | None:
+        summary = self.window.selected()
+        return summary if summary is not None and summary.form_id in form_ids else None
+
+    def _made(self, make: Callable[[], DraftRecord]) -> DraftRecord | None:
+        try:
+            record = make()
+        except VistaError as exc:
+            show_error(self.window, exc)
+            return None
+        self.window.refresh(select=record.id)
+        self.window._open_wizard(record.id)
+        return record
+
+    def draft_update_sheet(self) -> DraftRecord | None:
+        source = self._selected(MAU01)
+        return None if source is None else self._made(lambda: self.lifecycle.update_sheet_from(source.id))
+
+    def draft_mau12(self) -> DraftRecord | None:
+        source = self._selected(MAU05)
+        if source is None:
+            return None
+        year = self.lifecycle.next_mau12_year(source.id)
+        if year is None:
+            show_error(self.window, tr("ui.lifecycle.all_reports"))
+            return None
+        return self._made(lambda: self.lifecycle.prefill_mau12(source.id, year))
+
+    def mark_sent(self) -> bool:
+        """Keep what was sent as the baseline of later update sheets (an update sheet is also done)."""
+        source = self._selected(MAU01, UPDATE_SHEET)
+        if source is None:
+            return False
+        try:
+            if source.form_id == MAU01:
+                self.lifecycle.mark_sent(source.id)
+            else:
+                self.lifecycle.mark_sheet_sent(source.id)
+        except VistaError as exc:
+            show_error(self.window, exc)
+            return False
+        self.window.refresh(select=source.id)
+        self.window.statusBar().showMessage(tr("ui.lifecycle.sent", title=source.title or tr("ui.drafts.untitled")))
+        return True
