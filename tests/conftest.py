@@ -16,6 +16,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--long", action="store_true", help="fuzz with many more examples (minutes, not seconds)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before the test modules are imported: they read it to size their fuzzing.
+    if config.getoption("--long"):
+        os.environ["VISTA_FUZZ_LONG"] = "1"
+
+
 @pytest.fixture(autouse=True)
 def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     from vista_desktop import i18n

@@ -2,7 +2,7 @@
 
 Drafts are built around the real definitions (every field, table and rule), with values of the right kind, the
 wrong kind, garbage text (control characters, lone surrogates, non-ASCII digits, separators), huge numbers and
-deep nesting. A few hundred examples by default; `VISTA_FUZZ_LONG=1` runs many more.
+deep nesting. A few thousand examples by default; `pytest --long` (or VISTA_FUZZ_LONG=1) runs many more.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from vista_desktop.forms.validation import check_limits, validate
 from vista_desktop.forms.values import display
 
 LONG = os.environ.get("VISTA_FUZZ_LONG") == "1"
-EXAMPLES = 5_000 if LONG else 300
+EXAMPLES = 20_000 if LONG else 2_500
 DEFINITIONS = all_definitions()
 
 # Characters that broke something once, or could: controls, surrogate halves, digits of other scripts, separators.

@@ -3,7 +3,7 @@ the PDF and the DOCX (a working copy, as a draft with errors is exported), store
 accepted failure is a clear `VistaError`; every stage finishes in time proportional to its input.
 
 Rendering makes each example cost a tenth of a second or more: a few dozen examples by default, many more with
-`VISTA_FUZZ_LONG=1`. The forms layer alone gets hundreds (tests/test_fuzz_forms.py).
+`--long` (or VISTA_FUZZ_LONG=1). The forms layer alone gets thousands (tests/test_fuzz_forms.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from vista_desktop.services.drafts import read_draft_file
 
 from .test_fuzz_forms import deep, drafts
 
-EXAMPLES = 400 if os.environ.get("VISTA_FUZZ_LONG") == "1" else 25
+EXAMPLES = 1_000 if os.environ.get("VISTA_FUZZ_LONG") == "1" else 40
 
 
 def write_draft(folder: Path, definition: FormDefinition, data: Any) -> Path | None:

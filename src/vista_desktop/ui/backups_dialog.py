@@ -6,13 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +17,7 @@ from vista_desktop.i18n import tr
 from vista_desktop.ui import tasks
 from vista_desktop.ui.dialogs import ask
 from vista_desktop.ui.errors import show_error
+from vista_desktop.ui.tables import fill_rows, record_table
 
 if TYPE_CHECKING:
     from vista_desktop.services.database import BackupInfo, DatabaseService
@@ -37,16 +34,7 @@ class BackupsDialog(QDialog):
         self.resize(640, 340)
         hint = QLabel(tr("ui.backups.hint"))
         hint.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("backups")
-        self.table.setHorizontalHeaderLabels(
-            [tr("ui.backups.col.taken"), tr("ui.backups.col.kind"), tr("ui.backups.col.size")]
-        )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("backups", ("ui.backups.col.taken", "ui.backups.col.kind", "ui.backups.col.size"))
         self.status = QLabel()
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox()
@@ -63,19 +51,15 @@ class BackupsDialog(QDialog):
 
     def refresh(self) -> None:
         self.items = self.database.backups()
-        self.table.setRowCount(0)
-        for info in self.items:
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            values = (
-                info.taken_at.strftime("%d/%m/%Y %H:%M"),
+        rows = [
+            (
+                info.taken_at.strftime("%d/%m/%Y %H:%M"),  # the local time written in the backup's file name
                 tr(f"ui.backups.kind.{info.kind.replace('-', '_')}"),
                 f"{info.size / (1024 * 1024):.1f} MB",
             )
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        if self.items:
-            self.table.selectRow(0)
+            for info in self.items
+        ]
+        fill_rows(self.table, rows)
         self.restore_button.setEnabled(bool(self.items))
 
     def restore_selected(self) -> None:

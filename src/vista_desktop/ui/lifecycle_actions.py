@@ -15,7 +15,7 @@ from vista_desktop.i18n import tr
 from vista_desktop.ui.errors import show_error
 
 if TYPE_CHECKING:
-    from vista_desktop.services.drafts import DraftRecord, DraftSummary
+    from vista_desktop.services.drafts import DraftRecord
     from vista_desktop.services.lifecycle import LifecycleService
     from vista_desktop.ui.main_window import MainWindow
 
@@ -58,37 +58,25 @@ class LifecycleActions:
         for action in self.actions:
             action.setEnabled(action in wanted)
 
-    def _selected(self, *form_ids: str) -> DraftSummary | None:
-        summary = self.window.selected()
-        return summary if summary is not None and summary.form_id in form_ids else None
-
-    def _made(self, make: Callable[[], DraftRecord]) -> DraftRecord | None:
-        try:
-            record = make()
-        except VistaError as exc:
-            show_error(self.window, exc)
-            return None
-        self.window.refresh(select=record.id)
-        self.window._open_wizard(record.id)
-        return record
-
     def draft_update_sheet(self) -> DraftRecord | None:
-        source = self._selected(MAU01)
-        return None if source is None else self._made(lambda: self.lifecycle.update_sheet_from(source.id))
+        source = self.window.selected_of(MAU01)
+        return (
+            None if source is None else self.window.open_made_draft(lambda: self.lifecycle.update_sheet_from(source.id))
+        )
 
     def draft_mau12(self) -> DraftRecord | None:
-        source = self._selected(MAU05)
+        source = self.window.selected_of(MAU05)
         if source is None:
             return None
         year = self.lifecycle.next_mau12_year(source.id)
         if year is None:
             show_error(self.window, tr("ui.lifecycle.all_reports"))
             return None
-        return self._made(lambda: self.lifecycle.prefill_mau12(source.id, year))
+        return self.window.open_made_draft(lambda: self.lifecycle.prefill_mau12(source.id, year))
 
     def mark_sent(self) -> bool:
         """Keep what was sent as the baseline of later update sheets (an update sheet is also done)."""
-        source = self._selected(MAU01, UPDATE_SHEET)
+        source = self.window.selected_of(MAU01, UPDATE_SHEET)
         if source is None:
             return False
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vista_desktop.errors import Cancelled
+from vista_desktop.errors import Cancelled, VistaError
 from vista_desktop.forms.loader import latest_definitions
 from vista_desktop.i18n import current_language, tr
 from vista_desktop.services.status import STATUS_COMPLETE, STATUS_DRAFT
 from vista_desktop.settings import LANGUAGES
+from vista_desktop.tasks import Task
 from vista_desktop.ui import tasks
 from vista_desktop.ui.dialogs import ask
 from vista_desktop.ui.drafts_model import SAVED, TITLE, DraftsFilter, DraftsModel, ascii_file_stem
@@ -46,7 +47,7 @@ from vista_desktop.ui.sync_panel import SyncMonitor
 
 if TYPE_CHECKING:
     from vista_desktop.services.app import AppServices
-    from vista_desktop.services.drafts import DraftDetails, DraftService, DraftSummary
+    from vista_desktop.services.drafts import DraftDetails, DraftRecord, DraftService, DraftSummary
     from vista_desktop.ui.backups_dialog import BackupsDialog
     from vista_desktop.ui.deadlines_dialog import DeadlinesDialog
     from vista_desktop.ui.preview import PreviewDialog
@@ -498,15 +499,11 @@ class MainWindow(QMainWindow):
             key = "ui.export.working_copy_done" if working_copy else "ui.export.done"
             self.statusBar().showMessage(tr(key, path=str(getattr(result, "pdf", pdf))))
 
-        running = tasks.start(
+        return self.run(
             lambda ctx: documents.export_draft(draft_id, pdf, working_copy=working_copy, context=ctx),
             done,
-            self._task_failed,
-            view=self.progress,
-            message=tr("ui.export.running"),
-            owner=self,
+            tr("ui.export.running"),
         )
-        return running
 
     def sign_selected(self) -> SignDialog | None:
         """Sign the selected draft's exported PDF (the newest signed copy once there is one)."""
@@ -537,19 +534,36 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def selected_of(self, *form_ids: str) -> DraftSummary | None:
+        """The selected draft when it is one of these forms (the actions that make a form from another)."""
+        summary = self.selected()
+        return summary if summary is not None and summary.form_id in form_ids else None
+
+    def open_made_draft(self, make: Callable[[], DraftRecord]) -> DraftRecord | None:
+        """Make a draft from another (prefill), select it and open its wizard; a refusal is shown."""
+        try:
+            record = make()
+        except VistaError as exc:
+            show_error(self, exc)
+            return None
+        self.refresh(select=record.id)
+        self._open_wizard(record.id)
+        return record
+
+    def run(self, task: Task[Any], on_success: Callable[[Any], object], message: str) -> tasks.RunningTask:
+        """A task of this window, shown in its status bar with progress and Hủy; failures shown as errors."""
+        return tasks.start(task, on_success, self._task_failed, view=self.progress, message=message, owner=self)
+
     def preview_selected(self) -> tasks.RunningTask | None:
         """The selected draft as it will print: its exported (perhaps signed) PDF, or a fresh rendering."""
         summary = self.selected()
         if summary is None:
             return None
         documents = self.services.documents
-        return tasks.start(
+        return self.run(
             lambda ctx: documents.preview_pdf(summary.id, context=ctx),
             self.show_preview,
-            self._task_failed,
-            view=self.progress,
-            message=tr("ui.preview.running"),
-            owner=self,
+            tr("ui.preview.running"),
         )
 
     def show_preview(self, pdf: Path) -> PreviewDialog:
@@ -621,13 +635,10 @@ class MainWindow(QMainWindow):
         path = open_file(self, tr("ui.action.import_json"), tr("ui.filter.json"))
         if path is None:
             return
-        tasks.start(
+        self.run(
             lambda _ctx: self.service.import_file(path),
             self._imported,
-            self._task_failed,
-            view=self.progress,
-            message=tr("ui.action.import_json"),
-            owner=self,
+            tr("ui.action.import_json"),
         )
 
     def _imported(self, _record: object) -> None:
@@ -640,26 +651,20 @@ class MainWindow(QMainWindow):
         suggested = self.suggested_path(summary, ".json")
         path = save_file(self, tr("ui.action.export_json"), tr("ui.filter.json"), Path(suggested))
         if path is not None:
-            tasks.start(
+            self.run(
                 lambda _ctx: self.service.export_file(summary.id, path),
                 lambda _result: self.statusBar().showMessage(tr("ui.export.done", path=str(path))),
-                self._task_failed,
-                view=self.progress,
-                message=tr("ui.action.export_json"),
-                owner=self,
+                tr("ui.action.export_json"),
             )
 
     def import_xlsx(self, path: Path | None = None) -> tasks.RunningTask | None:
         path = path or open_file(self, tr("xlsx.ui.import_action"), tr("xlsx.ui.filter"))
         if path is None:
             return None
-        return tasks.start(
+        return self.run(
             lambda context: self.services.xlsx.import_as_draft(path, context),
             lambda _record: self._xlsx_imported(path),
-            self._task_failed,
-            view=self.progress,
-            message=tr("xlsx.ui.import_action"),
-            owner=self,
+            tr("xlsx.ui.import_action"),
         )
 
     def _xlsx_imported(self, path: Path) -> None:
@@ -674,13 +679,10 @@ class MainWindow(QMainWindow):
         path = path or save_file(self, tr("xlsx.ui.export_action"), tr("xlsx.ui.filter"), suggested)
         if path is None:
             return None
-        return tasks.start(
+        return self.run(
             lambda context: self.services.xlsx.export_draft(summary.id, path, context),
             lambda _result: self.statusBar().showMessage(tr("xlsx.ui.exported", path=str(path))),
-            self._task_failed,
-            view=self.progress,
-            message=tr("xlsx.ui.export_action"),
-            owner=self,
+            tr("xlsx.ui.export_action"),
         )
 
     def _task_failed(self, exc: BaseException) -> None:

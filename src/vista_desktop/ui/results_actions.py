@@ -16,7 +16,7 @@ from vista_desktop.i18n import tr
 from vista_desktop.ui.errors import show_error
 
 if TYPE_CHECKING:
-    from vista_desktop.services.drafts import DraftRecord, DraftSummary
+    from vista_desktop.services.drafts import DraftRecord
     from vista_desktop.services.results import ResultsService
     from vista_desktop.ui.main_window import MainWindow
 
@@ -78,35 +78,25 @@ class ResultsActions:
         menu.popup(self.window.table.viewport().mapToGlobal(position))
         return menu
 
-    def _selected(self, form_id: str) -> DraftSummary | None:
-        summary = self.window.selected()
-        return summary if summary is not None and summary.form_id == form_id else None
-
-    def _made(self, make: Callable[[], DraftRecord]) -> DraftRecord | None:
-        try:
-            record = make()
-        except VistaError as exc:
-            show_error(self.window, exc)
-            return None
-        self.window.refresh(select=record.id)
-        self.window._open_wizard(record.id)
-        return record
-
     def draft_mau05(self) -> DraftRecord | None:
-        source = self._selected(MAU01)
-        return None if source is None else self._made(lambda: self.results.prefill_mau05(source.id))
+        source = self.window.selected_of(MAU01)
+        return None if source is None else self.window.open_made_draft(lambda: self.results.prefill_mau05(source.id))
 
     def draft_confirmation(self) -> DraftRecord | None:
-        source = self._selected(MAU05)
-        return None if source is None else self._made(lambda: self.results.prefill_confirmation(source.id))
+        source = self.window.selected_of(MAU05)
+        return (
+            None
+            if source is None
+            else self.window.open_made_draft(lambda: self.results.prefill_confirmation(source.id))
+        )
 
     def draft_mau08(self, product_index: int | None = None) -> DraftRecord | QInputDialog | None:
         """Mẫu 8 for a product of the selected Mẫu 5; without an index, the user picks it (processes first)."""
-        source = self._selected(MAU05)
+        source = self.window.selected_of(MAU05)
         if source is None:
             return None
         if product_index is not None:
-            return self._made(lambda: self.results.prefill_mau08(source.id, product_index))
+            return self.window.open_made_draft(lambda: self.results.prefill_mau08(source.id, product_index))
         names = self.results.product_names(source.id)
         if not names:
             show_error(self.window, tr("ui.results.no_products"))
@@ -127,7 +117,7 @@ class ResultsActions:
 
     def check(self) -> QMessageBox | None:
         """The Mẫu 5's disagreements with its task's Mẫu 1 and the state-secret flag, as one message."""
-        source = self._selected(MAU05)
+        source = self.window.selected_of(MAU05)
         if source is None:
             return None
         try:

@@ -6,13 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +16,7 @@ from PySide6.QtWidgets import (
 from vista_desktop.forms.loader import UnknownFormError
 from vista_desktop.i18n import tr
 from vista_desktop.ui.errors import show_error
+from vista_desktop.ui.tables import fill_rows, record_table
 
 if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftService, DraftSummary
@@ -36,16 +33,7 @@ class TrashDialog(QDialog):
         self.resize(720, 380)
         hint = QLabel(tr("ui.trash.hint"))
         hint.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("trashed")
-        self.table.setHorizontalHeaderLabels(
-            [tr("ui.drafts.col.title"), tr("ui.drafts.col.form"), tr("ui.trash.col.deleted")]
-        )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("trashed", ("ui.drafts.col.title", "ui.drafts.col.form", "ui.trash.col.deleted"))
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton(tr("ui.trash.restore"), QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_button.setObjectName("restore-button")
@@ -62,16 +50,15 @@ class TrashDialog(QDialog):
 
     def refresh(self) -> None:
         self.items = self.drafts.trashed()
-        self.table.setRowCount(0)
-        for summary in self.items:
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            deleted = summary.deleted_at.astimezone().strftime("%d/%m/%Y %H:%M") if summary.deleted_at else ""
-            values = (summary.title or tr("ui.drafts.untitled"), self._form_name(summary), deleted)
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        if self.items:
-            self.table.selectRow(0)
+        rows = [
+            (
+                summary.title or tr("ui.drafts.untitled"),
+                self._form_name(summary),
+                summary.deleted_at.astimezone().strftime("%d/%m/%Y %H:%M") if summary.deleted_at else "",
+            )
+            for summary in self.items
+        ]
+        fill_rows(self.table, rows)
         # The date and the form name whole; the title takes the rest of the width.
         self.table.resizeColumnToContents(1)
         self.table.resizeColumnToContents(2)
