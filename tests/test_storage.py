@@ -239,3 +239,26 @@ def test_storage_catalogs_have_the_same_keys_and_placeholders() -> None:
     code = "".join(p.read_text(encoding="utf-8") for p in (folder.parents[1] / "storage").rglob("*.py"))
     used = set(re.findall(r"""["'](storage\.[a-z_]+)["']""", code))
     assert used and used <= set(vi), used - set(vi)
+
+
+def test_a_database_from_a_newer_version_is_left_alone_and_said_so(tmp_path) -> None:
+    import hashlib
+    import sqlite3
+
+    import pytest
+
+    from vista_desktop.storage.database import open_database
+    from vista_desktop.storage.errors import StorageProblem
+
+    path = tmp_path / "vista.sqlite3"
+    open_database(path).dispose()
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    con.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(StorageProblem) as caught:
+        open_database(path)
+    assert caught.value.code == "storage.newer_version"
+    assert "phiên bản VISTA Desktop mới hơn" in caught.value.message()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before

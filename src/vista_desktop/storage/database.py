@@ -110,12 +110,20 @@ def _upgrade(engine: Engine, path: Path, revision: str | None) -> None:
 
 def open_database(path: Path) -> Engine:
     """An engine on `path` whose schema is at the newest migration (upgraded atomically, after a copy)."""
-    engine = make_engine(path)
     revision = current_revision(path)
+    if revision is not None and revision != HEAD_REVISION and not _known_revision(revision):
+        # Written by a newer version of the app: an "upgrade" would fail or, worse, undo its changes.
+        raise StorageProblem("storage.newer_version", path=str(path), revision=revision)
+    engine = make_engine(path)
     if revision != HEAD_REVISION:
         log.info("migrating database schema at %s from %s", path, revision)
         _upgrade(engine, path, revision)
     return engine
+
+
+def _known_revision(revision: str) -> bool:
+    """Whether this version of the app has the migration that stamped `revision` (files are named after it)."""
+    return (MIGRATIONS_DIR / "versions" / f"{revision}.py").is_file()
 
 
 def in_use_marker(path: Path) -> Path:
