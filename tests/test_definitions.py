@@ -291,3 +291,11 @@ def test_checking_the_definitions_costs_little_over_parsing_them() -> None:
     parse = best(lambda: [yaml.load(p.read_text("utf-8"), Loader=loader) for p in files + blocks])
     checked = best(lambda: [load_definition_file(p) for p in files])
     assert checked < 2.5 * parse + 0.003, (checked, parse)
+
+
+def test_the_titles_read_at_start_up_match_the_full_definitions() -> None:
+    from vista_desktop.forms.loader import form_titles, latest_definitions
+
+    assert [(t.form_id, t.version, t.short_title) for t in form_titles()] == [
+        (d.form_id, d.version, d.short_title) for d in latest_definitions()
+    ]

@@ -6,9 +6,12 @@ common blocks of forms.md (host_org, pi, task…) are written once and shared by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from vista_desktop.forms.model import (
     Choice,
@@ -24,6 +27,8 @@ from vista_desktop.forms.model import (
 )
 from vista_desktop.forms.schema import DefinitionError as DefinitionError  # re-exported: callers catch it here
 from vista_desktop.forms.schema import read_definition
+
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 
@@ -158,6 +163,30 @@ def get_definition(form_id: str, version: str | None = None) -> FormDefinition:
         if d.version == version:
             return d
     raise UnknownFormError(form_id, version)
+
+
+@dataclass(frozen=True)
+class FormTitle:
+    form_id: str
+    version: str
+    short_title: Label
+
+
+@cache
+def form_titles() -> tuple[FormTitle, ...]:
+    """The newest version of each form and its short title, read from the head of each file without checking or
+    building the definitions (≈ 2 ms instead of ≈ 70 ms): the window's "Tạo mới" menu needs no more at start-up;
+    a definition is read whole, and checked, when a draft of it is first used."""
+    newest: dict[str, FormTitle] = {}
+    for path in sorted(DEFINITIONS_DIR.glob("*.v*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.load(text.split("\nsections:", 1)[0], Loader=_FAST_LOADER)
+        if not isinstance(raw, dict) or "form" not in raw or "version" not in raw or "title" not in raw:
+            raw = read_definition(path)  # an unusual file: the full, checked reading says what is wrong
+        found = FormTitle(str(raw["form"]), str(raw["version"]), _label(raw.get("short_title", raw["title"])))
+        if found.form_id not in newest or newest[found.form_id].version < found.version:
+            newest[found.form_id] = found
+    return tuple(newest[form_id] for form_id in sorted(newest))
 
 
 def latest_definitions() -> list[FormDefinition]:

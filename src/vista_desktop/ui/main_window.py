@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from vista_desktop.errors import Cancelled, VistaError
-from vista_desktop.forms.loader import latest_definitions
+from vista_desktop.forms.loader import form_titles
 from vista_desktop.i18n import current_language, tr
 from vista_desktop.services.status import STATUS_COMPLETE, STATUS_DRAFT
 from vista_desktop.settings import LANGUAGES
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         self.form_filter = QComboBox(central)
         self.form_filter.setObjectName("form-filter")
         self.form_filter.addItem(tr("ui.drafts.all_forms"), None)
-        for definition in latest_definitions():
+        for definition in form_titles():
             self.form_filter.addItem(definition.short_title.text_current(), definition.form_id)
         self.form_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
         self.status_filter = QComboBox(central)
@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         new_menu.setObjectName("new-menu")
         self.new_menu = new_menu
         letters = MnemonicAllocator()
-        for definition in latest_definitions():
+        for definition in form_titles():
             action = new_menu.addAction(letters.label(definition.short_title.text_current()))
             action.setObjectName(f"new:{definition.form_id}")
             action.triggered.connect(lambda _=False, f=definition.form_id: self.new_draft(f))
