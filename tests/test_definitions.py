@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from vista_desktop.errors import VistaError
-from vista_desktop.forms.loader import DefinitionError, all_definitions, get_definition, load_definition_file
+from vista_desktop.forms.loader import all_definitions, get_definition, load_definition_file
 from vista_desktop.forms.model import FieldType
+from vista_desktop.forms.schema import DefinitionError
 
 # Field ids of Mẫu 1 per shared/domain/forms.md (common blocks task, host_org, pi, co_pis, members + content).
 MAU01_IDS = {

@@ -117,7 +117,9 @@ def test_a_cancelled_send_stays_resumable_and_send_now_completes_it(  # type: ig
     assert panel.state_texts()[submission].startswith("đang gửi ")
     assert panel.state_texts()[submission].endswith("%")
     assert "/giây" in panel.detail.text()
+    qtbot.waitUntil(lambda: panel.progress.cancel_button.isVisible() and panel.progress.cancel_button.isEnabled())
     qtbot.mouseClick(panel.progress.cancel_button, Qt.MouseButton.LeftButton)
+    assert not panel.progress.cancel_button.isEnabled()  # the cancel was taken, before the stalled chunk returns
     release.set()
     qtbot.waitUntil(lambda: panel.running is None, timeout=15_000)
 

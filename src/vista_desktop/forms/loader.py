@@ -25,8 +25,6 @@ from vista_desktop.forms.model import (
     Section,
     SignatureBlock,
 )
-from vista_desktop.forms.schema import DefinitionError as DefinitionError  # re-exported: callers catch it here
-from vista_desktop.forms.schema import read_definition
 
 _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -118,6 +116,8 @@ def _layout(raw: dict[str, Any] | None, title: Label) -> DocumentLayout:
 
 def load_definition_file(path: Path) -> FormDefinition:
     """Read, check (forms.schema) and build one form file; raises `DefinitionError` naming file, line and key."""
+    from vista_desktop.forms.schema import read_definition  # the checker loads with the first definition
+
     raw = read_definition(path)
     title = _label(raw["title"])
     return FormDefinition(
@@ -182,6 +182,8 @@ def form_titles() -> tuple[FormTitle, ...]:
         text = path.read_text(encoding="utf-8")
         raw = yaml.load(text.split("\nsections:", 1)[0], Loader=_FAST_LOADER)
         if not isinstance(raw, dict) or "form" not in raw or "version" not in raw or "title" not in raw:
+            from vista_desktop.forms.schema import read_definition
+
             raw = read_definition(path)  # an unusual file: the full, checked reading says what is wrong
         found = FormTitle(str(raw["form"]), str(raw["version"]), _label(raw.get("short_title", raw["title"])))
         if found.form_id not in newest or newest[found.form_id].version < found.version:

@@ -34,12 +34,19 @@ from shiboken6 import isValid
 
 from vista_desktop.errors import Cancelled
 from vista_desktop.i18n import tr
-from vista_desktop.services.sync import error_message
 from vista_desktop.tasks import TaskContext
 from vista_desktop.ui import tasks
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.file_dialogs import file_dialog, open_file
 from vista_desktop.ui.progress import TaskProgress
+
+
+def _error_message(entry: OutboxEntry) -> str:
+    # The sync service (and its protocol module) loads with the first sync, not with the main window.
+    from vista_desktop.services.sync import error_message
+
+    return error_message(entry)
+
 
 if TYPE_CHECKING:
     from vista_desktop.services.app import AppServices
@@ -81,7 +88,7 @@ def entry_state_text(entry: OutboxEntry, percent: int | None = None) -> str:
         return tr("sync_ui.state.returned", reasons="; ".join(entry.reasons) or "—")
     if entry.state == "failed":
         remedy = tr(_REMEDIES.get(entry.last_error or "", "sync_ui.fix.retry"))
-        return tr("sync_ui.state.failed", reason=error_message(entry), remedy=remedy)
+        return tr("sync_ui.state.failed", reason=_error_message(entry), remedy=remedy)
     if percent is not None:
         return tr("sync_ui.state.sending", percent=percent)
     if entry.state == "uploading":
@@ -89,7 +96,7 @@ def entry_state_text(entry: OutboxEntry, percent: int | None = None) -> str:
     if entry.state == "received":
         return tr("sync_ui.state.received")
     if entry.last_error:
-        return tr("sync_ui.state.waiting_retry", reason=error_message(entry))
+        return tr("sync_ui.state.waiting_retry", reason=_error_message(entry))
     return tr("sync_ui.state.queued")
 
 
@@ -236,7 +243,14 @@ class SyncMonitor(QObject):
         on_progress: Callable[[float | None, str], None],
     ) -> tasks.RunningTask | None:
         if self.draining is not None:
-            return None
+            # A background send is already on its way: "Gửi ngay" joins it — its progress shown, Hủy stopping it —
+            # rather than starting a second one or refusing.
+            running = self.draining
+            view.attach(running, tr("sync_ui.sending"))
+            running.progressed.connect(on_progress)
+            running.succeeded.connect(on_done)
+            running.failed.connect(on_failure)
+            return running
         sync = self.services.sync
 
         def finished(report: object) -> None:
