@@ -14,6 +14,7 @@ import os
 import time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +132,7 @@ def through_the_forms_layer(definition: FormDefinition, data: Any) -> None:
         check_limits(definition, normalised)
 
 
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # big examples print slowly, not wrongly
 @settings(
     max_examples=EXAMPLES,
     deadline=None,  # the time bound is asserted below, per size of input
