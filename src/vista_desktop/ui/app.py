@@ -14,7 +14,6 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vista_desktop import i18n
-from vista_desktop.logging_setup import configure_logging
 from vista_desktop.resources import resource_path
 from vista_desktop.services.app import AppServices
 from vista_desktop.settings import load_settings, save_settings
@@ -113,13 +112,18 @@ class Application(QObject):
         old.deleteLater()
 
 
+def _configure_logging() -> None:
+    from vista_desktop.logging_setup import configure_logging
+
+    configure_logging()
+
+
 def run_gui() -> int:
     headless = not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
     if headless and sys.platform.startswith("linux"):
         # Qt would abort the process; say why instead.
         print(i18n.tr("cli.no_gui", reason="no DISPLAY"), file=sys.stderr)  # noqa: T201
         return 1
-    configure_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("VISTA Desktop")
@@ -134,4 +138,6 @@ def run_gui() -> int:
         # Smoke runs (bench/, the frozen bundle's check): report the shown window, then the loaded drafts, quit.
         QTimer.singleShot(0, lambda: print("window-shown", flush=True))  # noqa: T201
         controller.service_loaded.connect(lambda: (print("drafts-loaded", flush=True), app.quit()))  # noqa: T201
+    # The log file right after the window is on screen: logging's handlers are not worth a later first window.
+    QTimer.singleShot(0, _configure_logging)
     return app.exec()
