@@ -4,15 +4,14 @@ the File menu, enabled for the form they apply to; a new draft opens in its wiza
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from vista_desktop.errors import VistaError
 from vista_desktop.i18n import tr
 from vista_desktop.ui.errors import show_error
+from vista_desktop.ui.form_actions import FormActions
 
 if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftRecord
@@ -22,9 +21,9 @@ if TYPE_CHECKING:
 MAU01, UPDATE_SHEET, MAU05 = "mau-01", "cap-nhat", "mau-05"
 
 
-class LifecycleActions:
+class LifecycleActions(FormActions):
     def __init__(self, window: MainWindow, menu: QMenu) -> None:
-        self.window = window
+        super().__init__(window)
         self.update_sheet_action = self._action("ui.lifecycle.update_sheet", lambda: self.draft_update_sheet())
         self.sent_action = self._action("ui.lifecycle.mark_sent", lambda: self.mark_sent())
         self.mau12_action = self._action("ui.lifecycle.mau12", lambda: self.draft_mau12())
@@ -33,30 +32,11 @@ class LifecycleActions:
             UPDATE_SHEET: (self.sent_action,),
             MAU05: (self.mau12_action,),
         }
-        menu.addSeparator()
-        for action in self.actions:
-            menu.addAction(action)
-        self.update()
-
-    @property
-    def actions(self) -> tuple[QAction, ...]:
-        return (self.update_sheet_action, self.sent_action, self.mau12_action)
+        self._add_to(menu)
 
     @property
     def lifecycle(self) -> LifecycleService:
         return self.window.services.lifecycle
-
-    def _action(self, key: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(tr(key), self.window)
-        action.setObjectName(key)
-        action.triggered.connect(lambda _=False: slot())
-        return action
-
-    def update(self) -> None:
-        selected = self.window.selected()
-        wanted = self.by_form.get(selected.form_id, ()) if selected is not None else ()
-        for action in self.actions:
-            action.setEnabled(action in wanted)
 
     def draft_update_sheet(self) -> DraftRecord | None:
         source = self.window.selected_of(MAU01)

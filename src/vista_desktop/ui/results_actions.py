@@ -4,16 +4,15 @@ the form they apply to. The new draft joins the task of the one it was made from
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from vista_desktop.errors import VistaError
 from vista_desktop.i18n import tr
 from vista_desktop.ui.errors import show_error
+from vista_desktop.ui.form_actions import FormActions
 
 if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftRecord
@@ -23,9 +22,9 @@ if TYPE_CHECKING:
 MAU01, MAU05 = "mau-01", "mau-05"
 
 
-class ResultsActions:
+class ResultsActions(FormActions):
     def __init__(self, window: MainWindow, menu: QMenu) -> None:
-        self.window = window
+        super().__init__(window)
         self.mau05_action = self._action("ui.results.mau05_from_mau01", self.draft_mau05)
         self.confirmation_action = self._action("ui.results.confirmation", self.draft_confirmation)
         self.mau08_action = self._action("ui.results.mau08", lambda: self.draft_mau08())
@@ -34,34 +33,14 @@ class ResultsActions:
             MAU01: (self.mau05_action,),
             MAU05: (self.confirmation_action, self.mau08_action, self.check_action),
         }
-        menu.addSeparator()
-        for action in self.actions:
-            menu.addAction(action)
+        self._add_to(menu)
         table = window.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
-        self.update()
-
-    @property
-    def actions(self) -> tuple[QAction, ...]:
-        return (self.mau05_action, self.confirmation_action, self.mau08_action, self.check_action)
 
     @property
     def results(self) -> ResultsService:
         return self.window.services.results
-
-    def _action(self, key: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(tr(key), self.window)
-        action.setObjectName(key)
-        action.triggered.connect(lambda _=False: slot())
-        return action
-
-    def update(self) -> None:
-        """Enable the actions that apply to the selected draft's form."""
-        selected = self.window.selected()
-        wanted = self.by_form.get(selected.form_id, ()) if selected is not None else ()
-        for action in self.actions:
-            action.setEnabled(action in wanted)
 
     def _context_menu(self, position: QPoint) -> QMenu | None:
         self.update()
