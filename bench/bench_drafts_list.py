@@ -1,8 +1,10 @@
 """Drafts-list benchmark: launch to the list filled, with 10,000 realistic Mẫu 1 drafts in the database.
 
 The app is started offscreen in a fresh process with VISTA_DESKTOP_SMOKE=1; it prints "window-shown" once its
-window is on screen and "drafts-loaded" once the list is filled. The median of several runs is kept, and the
-same is measured on an empty profile for comparison. Goal: the list filled ≤ 250 ms after launch.
+window is on screen, "drafts-listed" once the list is filled on screen (from the start-up snapshot, read with
+sqlite3 while the window loads) and "drafts-loaded" once the database is properly open (SQLAlchemy, checks;
+the actions on a draft wait for it). The median of several runs is kept, and the same is measured on an empty
+profile for comparison. Goal: the list filled ≤ 250 ms after launch.
 
 Usage: python bench/bench_drafts_list.py [runs] [drafts]
 """
@@ -54,8 +56,9 @@ def measure(profile: str, runs: int) -> tuple[float, float, list[float]]:
     app = [sys.executable, "-m", "vista_desktop"]
     time_events(app, env)  # the first run migrates and takes the day's backup: not a typical start
     events = [time_events(app, env) for _ in range(runs)]
-    loaded = [e["drafts-loaded"] for e in events]
-    return statistics.median(e["window-shown"] for e in events), statistics.median(loaded), loaded
+    listed = [e["drafts-listed"] for e in events]
+    opened = statistics.median(e["drafts-loaded"] for e in events)
+    return statistics.median(e["window-shown"] for e in events), statistics.median(listed), listed, opened
 
 
 def main() -> None:
@@ -65,11 +68,12 @@ def main() -> None:
         filled_in = fill_profile(full, count)
         print(f"{count} drafts written in {filled_in:.1f} s")
         for name, profile in (("no drafts", empty), (f"{count} drafts", full)):
-            shown, loaded, all_loaded = measure(profile, runs)
-            verdict = "ok" if loaded * 1000 <= GOAL_MS else f"over the {GOAL_MS} ms goal"
+            shown, listed, all_listed, opened = measure(profile, runs)
+            verdict = "ok" if listed * 1000 <= GOAL_MS else f"over the {GOAL_MS} ms goal"
             print(
-                f"{name:>14}: window shown {shown * 1000:.0f} ms, list filled {loaded * 1000:.0f} ms after launch "
-                f"({verdict}; runs: {', '.join(f'{x * 1000:.0f}' for x in all_loaded)})"
+                f"{name:>14}: window shown {shown * 1000:.0f} ms, list filled {listed * 1000:.0f} ms after launch "
+                f"({verdict}; runs: {', '.join(f'{x * 1000:.0f}' for x in all_listed)}); "
+                f"database open {opened * 1000:.0f} ms"
             )
 
 

@@ -9,7 +9,7 @@ trap 'rm -rf "$profile"' EXIT
 output=$(QT_QPA_PLATFORM=offscreen VISTA_DESKTOP_SMOKE=1 VISTA_DESKTOP_DATA_DIR="$profile" \
          timeout 120 "$app")
 echo "$output"
-[ "$(echo $output)" = "window-shown drafts-loaded" ]
+[ "$(echo $output)" = "window-shown drafts-listed drafts-loaded" ]
 test -f "$profile/vista.sqlite3"
 # The command line of the same bundle: fonts, definitions and both renderers must be inside it.
 "$app" render mau-01 tests/data/mau01_complete.json \

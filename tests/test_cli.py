@@ -123,7 +123,7 @@ def test_render_into_a_missing_folder_fails_cleanly(tmp_path, complete_data) -> 
 def test_the_gui_starts_shows_its_window_and_loads_the_drafts(tmp_path) -> None:
     result = run(env={"VISTA_DESKTOP_SMOKE": "1", "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["window-shown", "drafts-loaded"]
+    assert result.stdout.split() == ["window-shown", "drafts-listed", "drafts-loaded"]
 
 
 def test_the_gui_explains_when_there_is_no_display() -> None:

@@ -295,8 +295,14 @@ def test_checking_the_definitions_costs_little_over_parsing_them() -> None:
 
 
 def test_the_titles_read_at_start_up_match_the_full_definitions() -> None:
-    from vista_desktop.forms.loader import form_titles, latest_definitions
+    from vista_desktop.forms.loader import all_definitions, latest_definitions
+    from vista_desktop.forms.titles import all_form_titles, form_titles, short_title
 
     assert [(t.form_id, t.version, t.short_title) for t in form_titles()] == [
         (d.form_id, d.version, d.short_title) for d in latest_definitions()
     ]
+    # Every version, old ones included: the drafts list names a draft's form from these.
+    assert sorted(all_form_titles()) == sorted((d.form_id, d.version) for d in all_definitions())
+    for d in all_definitions():
+        assert short_title(d.form_id, d.version) == d.short_title
+    assert short_title("mau-01", "1999") is None

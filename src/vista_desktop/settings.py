@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vista_desktop.fileio import atomic_write
 from vista_desktop.paths import config_dir
 
 log = logging.getLogger(__name__)
@@ -93,4 +92,6 @@ def _geometries(raw: Any) -> dict[str, tuple[int, int, int, int]]:
 
 
 def save_settings(settings: Settings) -> None:
+    from vista_desktop.fileio import atomic_write  # hashing and temp files load with the first save, not at start
+
     atomic_write(settings_path(), json.dumps(asdict(settings), ensure_ascii=False, indent=2))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from vista_desktop.forms.label import Label as Label  # re-exported: part of the model
+
 
 class FieldType(StrEnum):
     TEXT = "text"
@@ -22,20 +24,6 @@ class FieldType(StrEnum):
     TAX_CODE = "tax_code"
     CLASSIFICATION = "classification"
     TABLE = "table"
-
-
-@dataclass(frozen=True)
-class Label:
-    vi: str
-    en: str
-
-    def text(self, language: str) -> str:
-        return self.en if language == "en" and self.en else self.vi
-
-    def text_current(self) -> str:
-        from vista_desktop.i18n import current_language
-
-        return self.text(current_language())
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ upgraded in one transaction, the recycle bin purged. Every service reaches the s
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from vista_desktop.storage.database import OpenedDatabase
     from vista_desktop.storage.drafts import DraftRepository
     from vista_desktop.storage.recovery import RecoveryReport
+    from vista_desktop.storage.snapshot import ListSnapshot
 
 
 class AppServices:
@@ -36,12 +38,32 @@ class AppServices:
         self._opened: OpenedDatabase | None = None
         self._repository: DraftRepository | None = None
         self._lock = threading.RLock()
+        self.list_snapshot: Future[ListSnapshot | None] | None = None
 
     @property
     def database_path(self) -> Path:
         from vista_desktop.paths import database_path
 
         return self._database or database_path()
+
+    def prefetch_list(self) -> Future[ListSnapshot | None]:
+        """Start reading the drafts list with the sqlite3 driver alone, on a thread of its own, while the GUI is
+        still loading; `list_snapshot` holds the result: None when the database is not there or not current (then
+        the list waits for `open_storage`). See storage.snapshot."""
+        future: Future[ListSnapshot | None] = Future()
+        path = self.database_path
+
+        def read() -> None:
+            from vista_desktop.storage.snapshot import read_list_snapshot
+
+            try:
+                future.set_result(read_list_snapshot(path))
+            except BaseException as exc:  # the list then waits for the full open, which reports the problem
+                future.set_exception(exc)
+
+        threading.Thread(target=read, name="drafts-list-snapshot", daemon=True).start()
+        self.list_snapshot = future
+        return future
 
     def open_storage(self) -> None:
         """Open (and if needed recover, create or upgrade) the database now; later calls reuse it."""

@@ -34,6 +34,7 @@ from vista_desktop.storage.drafts import (
 
 if TYPE_CHECKING:
     from vista_desktop.services.deadlines import DraftDeadline
+    from vista_desktop.storage.snapshot import ListSnapshot
 
 __all__ = [
     "STATUS_COMPLETE",
@@ -43,6 +44,7 @@ __all__ = [
     "DraftService",
     "DraftSession",
     "DraftSummary",
+    "ListSnapshot",
     "MigrationOutcome",
     "SaveReceipt",
 ]

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from vista_desktop.storage.errors import StorageProblem
+from vista_desktop.storage.head import HEAD_REVISION
 from vista_desktop.storage.schema import (
     APP_TABLES,
-    HEAD_REVISION,
     MIGRATIONS_DIR,
     current_revision,
     make_engine,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -14,6 +14,23 @@ class Base(DeclarativeBase):
 
 class DraftRow(Base):
     __tablename__ = "drafts"
+    # Covers the drafts list (storage.records.SUMMARY_SELECT): read without walking each draft's data (0008).
+    __table_args__ = (
+        Index(
+            "ix_drafts_list",
+            "deleted_at",
+            "updated_at",
+            "id",
+            "form_id",
+            "form_version",
+            "title",
+            "status",
+            "revision",
+            "created_at",
+            "data_hash",
+            "task_id",
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     form_id: Mapped[str] = mapped_column(String(40), index=True)

@@ -17,9 +17,6 @@ from vista_desktop.storage.errors import StorageProblem
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# The newest migration's revision id. Checked against Alembic by a test, so that start-up can skip
-# importing Alembic (about half a second) when the schema is already current.
-HEAD_REVISION = "0007_dossier_files"
 APP_TABLES = ("drafts", "draft_revisions", "draft_documents")
 
 

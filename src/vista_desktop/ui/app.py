@@ -64,10 +64,21 @@ class Application(QObject):
     def _make_window(self) -> MainWindow:
         window = MainWindow(self.services)
         if not self.services.storage_open:
-            # SQLAlchemy and the database load on a worker while the window is already on screen.
-            tasks.start(lambda _ctx: self.services.open_storage(), self._storage_ready, self._storage_failed)
+            # SQLAlchemy and the database load on a worker while the window is already on screen, once the list
+            # from the start-up snapshot is painted: its imports would otherwise hold the GIL against that paint.
+            if window.snapshot_pending:
+                window.snapshot_settled.connect(self._open_storage_soon)
+            else:
+                self._open_storage_soon()
         window.language_change_requested.connect(self.change_language)
         return window
+
+    def _open_storage_soon(self) -> None:
+        QTimer.singleShot(0, self._open_storage)  # after the events already queued: the window's first paint
+
+    def _open_storage(self) -> None:
+        if not self.services.storage_open:
+            tasks.start(lambda _ctx: self.services.open_storage(), self._storage_ready, self._storage_failed)
 
     def _storage_ready(self, _result: object) -> None:
         self.window.storage_ready()
@@ -118,7 +129,29 @@ def _configure_logging() -> None:
     configure_logging()
 
 
-def run_gui() -> int:
+def _report_progress(app: QApplication, controller: Application) -> None:
+    """Smoke runs (bench/, the frozen bundle's check) print each step once, after the paint that shows it:
+    "window-shown", "drafts-listed" (the list on screen), "drafts-loaded" (the database open), then quit."""
+    said: set[str] = set()
+
+    def say(event: str) -> None:
+        if event not in said:
+            said.add(event)
+            print(event, flush=True)  # noqa: T201
+
+    QTimer.singleShot(0, lambda: say("window-shown"))
+    if controller.window.list_known:
+        QTimer.singleShot(0, lambda: say("drafts-listed"))
+    controller.window.drafts_listed.connect(lambda: QTimer.singleShot(0, lambda: say("drafts-listed")))
+
+    def loaded() -> None:
+        say("drafts-loaded")
+        app.quit()
+
+    controller.service_loaded.connect(lambda: QTimer.singleShot(0, loaded))
+
+
+def run_gui(services: AppServices | None = None) -> int:
     headless = not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
     if headless and sys.platform.startswith("linux"):
         # Qt would abort the process; say why instead.
@@ -131,13 +164,11 @@ def run_gui() -> int:
     load_fonts(app)
     install_translations(app, i18n.current_language())
     install_crash_handler()
-    controller = Application()
+    controller = Application(services)
     app.aboutToQuit.connect(controller.services.close)  # a clean exit: the next start skips the full check
     controller.window.show()
     if os.environ.get("VISTA_DESKTOP_SMOKE"):
-        # Smoke runs (bench/, the frozen bundle's check): report the shown window, then the loaded drafts, quit.
-        QTimer.singleShot(0, lambda: print("window-shown", flush=True))  # noqa: T201
-        controller.service_loaded.connect(lambda: (print("drafts-loaded", flush=True), app.quit()))  # noqa: T201
+        _report_progress(app, controller)
     # The log file right after the window is on screen: logging's handlers are not worth a later first window.
     QTimer.singleShot(0, _configure_logging)
     return app.exec()

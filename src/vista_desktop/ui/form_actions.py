@@ -40,6 +40,7 @@ class FormActions:
     def update(self) -> None:
         """Enable the actions that apply to the selected draft's form."""
         selected = self.window.selected()
-        wanted = self.by_form.get(selected.form_id, ()) if selected is not None else ()
+        ready = selected is not None and self.window.storage_loaded  # the list may be the start-up snapshot
+        wanted = self.by_form.get(selected.form_id, ()) if selected is not None and ready else ()
         for action in self.actions:
             action.setEnabled(action in wanted)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from vista_desktop.errors import Cancelled, VistaError
-from vista_desktop.forms.loader import form_titles
+from vista_desktop.forms.titles import form_titles
 from vista_desktop.i18n import current_language, tr
 from vista_desktop.services.status import STATUS_COMPLETE, STATUS_DRAFT
 from vista_desktop.settings import LANGUAGES
@@ -38,7 +38,6 @@ from vista_desktop.ui.drafts_model import SAVED, TITLE, DraftsFilter, DraftsMode
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.file_dialogs import open_file, save_file
 from vista_desktop.ui.geometry import place_window
-from vista_desktop.ui.help import show_about, show_help
 from vista_desktop.ui.lifecycle_actions import LifecycleActions
 from vista_desktop.ui.mnemonics import MnemonicAllocator
 from vista_desktop.ui.progress import TaskProgress
@@ -47,7 +46,7 @@ from vista_desktop.ui.sync_panel import SyncMonitor
 
 if TYPE_CHECKING:
     from vista_desktop.services.app import AppServices
-    from vista_desktop.services.drafts import DraftDetails, DraftRecord, DraftService, DraftSummary
+    from vista_desktop.services.drafts import DraftDetails, DraftRecord, DraftService, DraftSummary, ListSnapshot
     from vista_desktop.ui.backups_dialog import BackupsDialog
     from vista_desktop.ui.deadlines_dialog import DeadlinesDialog
     from vista_desktop.ui.preview import PreviewDialog
@@ -64,6 +63,8 @@ Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 
 class MainWindow(QMainWindow):
     language_change_requested = Signal(str)
+    drafts_listed = Signal()  # the list shows the drafts (first from the start-up snapshot, then each refresh)
+    snapshot_settled = Signal()  # the start-up snapshot, awaited after the window was built, is shown (or failed)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         # New drafts of this session with the data they were created with: closed untouched, they are not kept.
         self.fresh: set[str] = set()
         self.storage_loaded = services.storage_open
+        self.list_known = services.storage_open  # the list shows every draft (from the database or a snapshot)
         self.setObjectName("main-window")
         self.setWindowTitle(tr("ui.app.title"))
         self.model = DraftsModel()
@@ -83,10 +85,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.sync_monitor = SyncMonitor(self, services)  # the online/offline label; started once storage is open
         place_window(self, "main", QSize(1100, 640))
+        self._pending_open: str | None = None  # a draft opened before the database was: opened once it is
+        self.snapshot_pending = False  # the start-up snapshot is still being read (see snapshot_settled)
         if services.storage_open:
             self.refresh()
         else:
             self.statusBar().showMessage(tr("ui.drafts.loading"))
+            self._show_snapshot()
         self._update_actions()
         self._update_hint()
 
@@ -95,9 +100,43 @@ class MainWindow(QMainWindow):
         return self.services.drafts
 
     def storage_ready(self) -> None:
-        """The database is open (on a worker, after the window showed): fill the list."""
+        """The database is open (on a worker, after the window showed): fill the list, or bring the start-up
+        snapshot up to date, keeping the selection."""
         self.storage_loaded = True
         self.refresh()
+        pending, self._pending_open = self._pending_open, None
+        if pending is not None and (summary := self.model.draft(pending)) is not None:
+            self.open_draft(summary)
+
+    def _show_snapshot(self) -> None:
+        """The drafts list read at launch while the window was built (see AppServices.prefetch_list), shown
+        before the database is properly open; the actions that need the database wait for `storage_ready`."""
+        future = self.services.list_snapshot
+        if future is None:
+            return
+        if future.done():
+            self._apply_snapshot(None if future.exception() else future.result())
+            return
+        self.snapshot_pending = True
+        tasks.start(lambda _ctx: future.result(), self._snapshot_arrived, lambda _exc: self._snapshot_arrived(None))
+
+    def _snapshot_arrived(self, snapshot: ListSnapshot | None) -> None:
+        self.snapshot_pending = False
+        self._apply_snapshot(snapshot)
+        self.snapshot_settled.emit()
+
+    def _apply_snapshot(self, snapshot: ListSnapshot | None) -> None:
+        if snapshot is None or self.storage_loaded:
+            return
+        self.model.task_names = snapshot.task_names
+        self.model.reset(snapshot.drafts, snapshot.documents)
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        self.statusBar().showMessage(tr("ui.drafts.count", count=len(self.model.drafts)))
+        self.list_known = True
+        self._update_actions()
+        self._update_hint()
+        self.drafts_listed.emit()
 
     def _table(self) -> QTableView:
         table = QTableView(self)
@@ -291,10 +330,20 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(tr("ui.menu.help"))
         menu.setObjectName("help-menu")
         help_key = QKeySequence.StandardKey.HelpContents
-        self.help_action = self._action("ui.action.help", lambda: show_help(self), help_key)
-        self.about_action = self._action("ui.action.about", lambda: show_about(self))
+        self.help_action = self._action("ui.action.help", self._show_help, help_key)
+        self.about_action = self._action("ui.action.about", self._show_about)
         menu.addAction(self.help_action)
         menu.addAction(self.about_action)
+
+    def _show_help(self) -> None:
+        from vista_desktop.ui.help import show_help  # loads with its first use, not with the window
+
+        show_help(self)
+
+    def _show_about(self) -> None:
+        from vista_desktop.ui.help import show_about
+
+        show_about(self)
 
     def _language_menu(self) -> None:
         menu = self.menuBar().addMenu(tr("ui.menu.language"))
@@ -323,8 +372,10 @@ class MainWindow(QMainWindow):
             self.table.selectRow(row)
             self.table.scrollTo(self.proxy.index(row, 0))
         self.statusBar().showMessage(tr("ui.drafts.count", count=len(self.model.drafts)))
+        self.list_known = True
         self._update_actions()
         self._load_details()
+        self.drafts_listed.emit()
 
     def _load_details(self) -> None:
         missing = self.model.missing_details()
@@ -349,7 +400,8 @@ class MainWindow(QMainWindow):
         return self.proxy.draft_at(rows[0].row()) if rows else None
 
     def _update_actions(self) -> None:
-        has_selection = self.selected() is not None
+        # Nothing acts on a draft before the database is open (the list may be the start-up snapshot).
+        has_selection = self.selected() is not None and self.storage_loaded
         for action in self.selection_actions if hasattr(self, "selection_actions") else ():
             action.setEnabled(has_selection)
         if hasattr(self, "results_actions"):
@@ -358,7 +410,7 @@ class MainWindow(QMainWindow):
             self.lifecycle_actions.update()
 
     def _update_hint(self) -> None:
-        if self.proxy.rowCount() or not self.storage_loaded:
+        if self.proxy.rowCount() or not self.list_known:
             self.hint.hide()
             return
         self.hint.setText(tr("ui.drafts.no_match" if self.model.rowCount() else "ui.drafts.empty_hint"))
@@ -398,6 +450,9 @@ class MainWindow(QMainWindow):
 
     def open_draft(self, summary: DraftSummary | None) -> FormWizard | None:
         if summary is None:
+            return None
+        if not self.storage_loaded:
+            self._pending_open = summary.id  # a double click on the snapshot: opened when the database is
             return None
         if summary.id in self.wizards:
             wizard = self.wizards[summary.id]

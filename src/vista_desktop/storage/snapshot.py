@@ -1,0 +1,81 @@
+"""The drafts list read at start-up with the sqlite3 driver alone, while the window is still being built.
+
+Opening the database properly (SQLAlchemy, the integrity check, migrations, the recycle bin) takes about half a
+second and runs on a worker after the window shows; the list the user came for should not wait for it. This
+read-only look at the file fills the list at once. It is taken only from a database already at the current
+schema: anything else (no file yet, an older schema, a damaged file, a lock) gives None, and the list waits for
+the full open as before. The full open refreshes the list afterwards, so a snapshot never outlives a recovery.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from vista_desktop.storage.head import HEAD_REVISION
+from vista_desktop.storage.records import (
+    SUMMARY_SELECT,
+    DocumentRecord,
+    DraftSummary,
+    moment,
+    summaries_from_driver,
+)
+
+__all__ = ["ListSnapshot", "read_list_snapshot"]
+
+log = logging.getLogger(__name__)
+
+DOCUMENTS_SELECT = (
+    "SELECT draft_id, kind, path, fields_total, fields_signed, updated_at, data_hash FROM draft_documents ORDER BY kind"
+)
+TASKS_SELECT = "SELECT id, title, code FROM tasks"
+
+
+@dataclass(frozen=True)
+class ListSnapshot:
+    """What the drafts list shows: the drafts, their documents by draft id, task names by task id."""
+
+    drafts: list[DraftSummary]
+    documents: dict[str, list[DocumentRecord]]
+    task_names: dict[str, str]
+
+
+def read_list_snapshot(path: Path) -> ListSnapshot | None:
+    """The drafts list of the database at `path`, read-only; None when it cannot be trusted (see the module)."""
+    if not path.is_file():
+        return None
+    try:
+        # Read-only and without creating anything: a missing -wal/-shm is left for the real open to make.
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except sqlite3.Error as exc:
+        log.info("no start-up snapshot of the drafts: %s", exc)
+        return None
+    try:
+        return _read(connection)
+    except sqlite3.Error as exc:
+        log.info("no start-up snapshot of the drafts: %s", exc)
+        return None
+    finally:
+        connection.close()
+
+
+def _read(connection: sqlite3.Connection) -> ListSnapshot | None:
+    versions = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    if versions != [(HEAD_REVISION,)]:
+        return None  # an older (or newer) schema: the columns may differ until the migration has run
+    # One read transaction, so that the three lists agree even while another process writes.
+    connection.execute("BEGIN")
+    drafts = summaries_from_driver(connection.execute(SUMMARY_SELECT))
+    documents: dict[str, list[DocumentRecord]] = {}
+    for draft_id, kind, file, total, signed, updated, data_hash in connection.execute(DOCUMENTS_SELECT):
+        record = DocumentRecord(kind, file, total, signed, moment(updated) or _UNKNOWN, data_hash)
+        documents.setdefault(draft_id, []).append(record)
+    task_names = {task_id: code or title for task_id, title, code in connection.execute(TASKS_SELECT)}
+    connection.execute("COMMIT")
+    return ListSnapshot(drafts, documents, task_names)
+
+
+_UNKNOWN = datetime.min.replace(tzinfo=UTC)

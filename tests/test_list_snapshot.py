@@ -1,0 +1,141 @@
+"""The drafts list read at launch with sqlite3 alone (storage.snapshot), and the window showing it before the
+database is properly open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vista_desktop.services.app import AppServices
+from vista_desktop.storage.drafts import DraftRepository
+from vista_desktop.storage.snapshot import read_list_snapshot
+
+
+def make_database(path: Path, complete_data: dict[str, Any]) -> AppServices:
+    """A database with three drafts (one in the recycle bin), a task and a document; closed again."""
+    services = AppServices(path)
+    repository: DraftRepository = services.repository()
+    first = repository.create("mau-01", "2023", {**complete_data})
+    second = repository.create("mau-01", "2023", {**complete_data, "task": {"title": "Đề tài thứ hai"}})
+    gone = repository.create("mau-01", "2023", {})
+    repository.trash(gone.id)
+    task = repository.create_task("Nhiệm vụ A", code="ĐTĐL.CN-01/25")
+    repository.assign_task(second.id, task.id)
+    repository.record_document(first.id, "form_pdf", "/tmp/a.pdf", 3, 1, data_hash=first.data_hash)
+    services.close()
+    return services
+
+
+def test_the_snapshot_is_what_the_repository_lists(tmp_path, complete_data) -> None:
+    path = tmp_path / "vista.sqlite3"
+    make_database(path, complete_data)
+    snapshot = read_list_snapshot(path)
+    services = AppServices(path)
+    repository = services.repository()
+    try:
+        assert snapshot is not None
+        assert snapshot.drafts == repository.list()
+        assert len(snapshot.drafts) == 2
+        assert snapshot.documents == repository.documents()
+        assert snapshot.task_names == {t.id: t.code for t in repository.tasks()}
+    finally:
+        services.close()
+
+
+def test_the_listed_summaries_are_those_the_constructor_makes(tmp_path, complete_data) -> None:
+    """The list's summaries are filled without the dataclass's __init__ (speed): they must be the same objects
+    in every way that matters: equal, same hash, same repr, immutable, as read through the ORM."""
+    from dataclasses import FrozenInstanceError, fields
+
+    from vista_desktop.storage.records import DraftSummary
+
+    path = tmp_path / "vista.sqlite3"
+    make_database(path, complete_data)
+    services = AppServices(path)
+    repository = services.repository()
+    try:
+        listed = repository.list()
+        for summary in listed:
+            record = repository.get(summary.id)  # through the ORM and the constructor
+            built = DraftSummary(
+                *(getattr(record, f.name) for f in fields(DraftSummary) if not f.kw_only),
+                **{f.name: getattr(record, f.name) for f in fields(DraftSummary) if f.kw_only},
+            )
+            assert summary == built and hash(summary) == hash(built) and repr(summary) == repr(built)
+            assert summary.updated_at.tzinfo is not None
+            with pytest.raises(FrozenInstanceError):
+                summary.title = "changed"  # type: ignore[misc]
+    finally:
+        services.close()
+
+
+def test_no_snapshot_without_a_database_and_none_is_created(tmp_path) -> None:
+    path = tmp_path / "vista.sqlite3"
+    assert read_list_snapshot(path) is None
+    assert not path.exists()
+
+
+def test_no_snapshot_of_an_older_schema(tmp_path, complete_data) -> None:
+    path = tmp_path / "vista.sqlite3"
+    make_database(path, complete_data)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0007_dossier_files'")
+    assert read_list_snapshot(path) is None
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 5000])
+def test_no_snapshot_of_a_damaged_file(tmp_path, content) -> None:
+    path = tmp_path / "vista.sqlite3"
+    path.write_bytes(content)
+    assert read_list_snapshot(path) is None
+    assert path.read_bytes() == content  # read-only: the recovery at the real open gets the file as it was
+
+
+def test_the_window_lists_the_snapshot_before_the_database_opens(qtbot, tmp_path, complete_data) -> None:
+    from vista_desktop.ui.main_window import MainWindow
+
+    path = tmp_path / "vista.sqlite3"
+    make_database(path, complete_data)
+    services = AppServices(path)
+    services.prefetch_list().result(timeout=10)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    assert not services.storage_open
+    assert window.model.rowCount() == 2
+    assert window.selected() is not None
+    assert window.model.task_names  # the "Nhiệm vụ" column is filled from the snapshot too
+    # Nothing may act on a draft before the database is open: the actions wait, a double click is remembered.
+    assert not window.open_action.isEnabled()
+    assert not window.delete_action.isEnabled()
+    wanted = window.proxy.draft_at(1)
+    assert window.open_draft(wanted) is None
+    assert not window.wizards
+    services.open_storage()
+    window.storage_ready()
+    assert window.open_action.isEnabled()
+    assert list(window.wizards) == [wanted.id]  # the remembered double click, now carried out
+    assert window.model.rowCount() == 2
+    for wizard in list(window.wizards.values()):
+        wizard.close()
+    window.close()
+    services.close()
+
+
+def test_a_window_on_an_older_database_waits_for_the_open(qtbot, tmp_path, complete_data) -> None:
+    from vista_desktop.ui.main_window import MainWindow
+
+    path = tmp_path / "vista.sqlite3"
+    make_database(path, complete_data)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'an-unknown-revision'")
+    services = AppServices(path)
+    assert services.prefetch_list().result(timeout=10) is None
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 0
+    assert not window.hint.isVisible()  # not "no drafts yet": the list is not known
+    window.close()
