@@ -13,6 +13,7 @@ if [ "$mode" = test ]; then
   # token; NSS tools: a trust database for pdfsig; gcc + p11-kit headers: the fault-injecting PKCS#11 shim.
   system_packages+=(poppler-utils libreoffice-writer-nogui softhsm2 opensc libnss3-tools gcc libp11-kit-dev)
   system_packages+=(postgresql)  # the intake server's tests on PostgreSQL (started by the tests on a private port)
+  system_packages+=(gnome-keyring dbus-daemon)  # a real Secret Service keyring under dbus-run-session (sync tests)
 fi
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -427,52 +427,16 @@ def test_a_second_writer_of_one_upload_is_told_to_retry(live: LiveServer, http: 
 # PostgreSQL ----------------------------------------------------------------------------------------------------
 
 
-def _pg_bin(name: str) -> str:
-    import glob
-    import shutil
-
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    path = found[-1] if found else shutil.which(name)
-    if path is None:
-        pytest.fail("PostgreSQL must be installed (scripts/install.sh test installs it)")
-    return path
-
-
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    """A private PostgreSQL cluster (the distribution's package) on a free port and a socket folder of its own;
-    its server refuses to run as root, so it runs as the `postgres` user on a folder that user owns."""
-    import shutil
-    import socket
-    import subprocess
-    import tempfile
+    from tests.private_postgres import PostgresMissing, pg_bin, private_postgres
 
-    root = Path(tempfile.mkdtemp(prefix="vista-pg-"))
-    shutil.chown(root, "postgres", "postgres")
-    data, sockets = root / "data", root / "run"
-    sockets.mkdir()
-    shutil.chown(sockets, "postgres", "postgres")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    as_postgres = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*as_postgres, _pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {sockets} -c listen_addresses='' -c fsync=off"
-    pg_ctl = _pg_bin("pg_ctl")
-    subprocess.run(
-        [*as_postgres, pg_ctl, "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"],
-        check=True,
-        capture_output=True,
-    )
     try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={sockets}&port={port}"
-    finally:
-        subprocess.run([*as_postgres, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        pg_bin("initdb")
+    except PostgresMissing as exc:
+        pytest.fail(str(exc))
+    with private_postgres() as url:
+        yield url
 
 
 def test_the_server_on_postgresql(tmp_path: Path, postgres_url: str) -> None:

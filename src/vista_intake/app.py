@@ -12,6 +12,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 from email.utils import format_datetime
 from typing import Any
@@ -20,14 +21,24 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from vista_desktop import protocol as p
 from vista_intake.config import IntakeConfig
-from vista_intake.db import IntakeDatabase, Submission, Upload, iso, now
+from vista_intake.db import IntakeDatabase, Submission, Upload, iso, now, operator_key
 from vista_intake.files import FileStore, UploadBusy
 from vista_intake.openapi import openapi_document
+from vista_intake.operator_page import (
+    CHALLENGE,
+    OPERATOR_PATH,
+    PAGE_LIMIT,
+    SECURITY_HEADERS,
+    STATUS_LABELS,
+    basic_credentials,
+    render_submissions,
+)
+from vista_intake.receiving import BodyWriter, RunningHashes
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +52,11 @@ class Refusal(Exception):
         super().__init__(code)
         self.status, self.code, self.detail = status, code, detail
         self.headers = dict(headers or {})
+
+
+def _flush_to_disk(handle: Any) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def _json(status: int, content: dict[str, Any], headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -59,6 +75,9 @@ class Intake:
         config.storage.mkdir(parents=True, exist_ok=True)
         self.db = IntakeDatabase(config.database_url)
         self.files = FileStore(config.storage)
+        self.running = RunningHashes()
+        # Writing, hashing and fsync of upload bodies: off the event loop, so one upload never stalls the others.
+        self.io = ThreadPoolExecutor(max_workers=16, thread_name_prefix="intake-io")
 
     # Helpers ------------------------------------------------------------------------------------------------------
 
@@ -192,7 +211,7 @@ class Intake:
             if upload is None or upload.offset != upload.length:
                 problems.append(f"missing: {declared.path}")
                 continue
-            digest, size = self.files.sha256(upload.id)
+            digest, size = self.files.digest(upload.id)
             if digest != declared.sha256 or size != declared.size:
                 problems.append(f"changed: {declared.path}")
         signature = self.signature_verdict(submission, uploaded, problems)
@@ -348,7 +367,12 @@ class Intake:
             )
         handle.truncate(current)
         handle.seek(current)
-        digest, written = hashlib.sha256(), 0
+        checksum = hashlib.sha256() if expected is not None else None
+        running = self.running.resume(upload.id, current)
+        # A checked body that is the whole file: its checksum is the whole-file hash, computed once, not twice.
+        whole = checksum is not None and current == 0 and request.headers.get("content-length") == str(upload.length)
+        body = BodyWriter(handle, self.io, checksum, None if whole else running)
+        written = 0
         loop, idle = asyncio.get_running_loop(), self.config.idle_seconds
         try:
             # A peer silent for `idle_seconds` (a half-open connection after the network went away) counts as
@@ -357,28 +381,42 @@ class Intake:
                 async for piece in request.stream():
                     deadline.reschedule(loop.time() + idle)
                     if current + written + len(piece) > upload.length:
+                        body.abandon()
                         handle.truncate(current)
                         raise Refusal(413, p.ERR_TOO_LARGE, "more bytes than Upload-Length", TUS_HEADERS)
-                    handle.write(piece)
-                    digest.update(piece)
                     written += len(piece)
+                    await body.add(piece)
+                await body.finish()
         except (ClientDisconnect, TimeoutError) as exc:
+            body.settle()
             # Without a checksum the bytes that arrived are good (tus core); with one they cannot be checked.
             if expected is None and written:
-                self.commit(handle, upload, current, current + written)
+                await self.commit(handle, upload, current, current + written, running)
             raise ClientDisconnect() from exc
-        if expected is not None and digest.digest() != expected[1]:
+        except BaseException:
+            body.abandon()
+            raise
+        if checksum is not None and expected is not None and checksum.digest() != expected[1]:
             handle.truncate(current)
             raise Refusal(p.STATUS_CHECKSUM_MISMATCH, p.ERR_CHECKSUM_MISMATCH, headers=TUS_HEADERS)
+        if whole:
+            running = checksum
         if written:
-            self.commit(handle, upload, current, current + written)
+            await self.commit(handle, upload, current, current + written, running)
         return current + written
 
-    def commit(self, handle: Any, upload: Upload, old: int, new: int) -> None:
-        handle.flush()
-        os.fsync(handle.fileno())
+    async def commit(self, handle: Any, upload: Upload, old: int, new: int, running: Any | None) -> None:
+        await asyncio.get_running_loop().run_in_executor(self.io, _flush_to_disk, handle)
         if not self.db.advance(upload.id, old, new, self.config.upload_days):
+            self.running.forget(upload.id)
             raise Refusal(409, p.ERR_OFFSET_MISMATCH, headers=TUS_HEADERS)
+        if running is None:
+            return
+        if new == upload.length:
+            self.running.forget(upload.id)
+            await run_in_threadpool(self.files.save_digest, upload.id, running.hexdigest())
+        else:
+            self.running.keep(upload.id, new, running)
 
     async def delete_upload(self, request: Request) -> Response:
         self.check_tus(request)
@@ -392,6 +430,27 @@ class Intake:
         except UploadBusy as exc:
             raise Refusal(423, p.ERR_LOCKED, headers={**TUS_HEADERS, "Retry-After": "1"}) from exc
         return Response(status_code=204, headers=TUS_HEADERS)
+
+    # Operator page -------------------------------------------------------------------------------------------------
+
+    async def operator_page(self, request: Request) -> Response:
+        """The submissions, for the department's operators (HTTP Basic, rate-limited like sign-in)."""
+        credentials = basic_credentials(request.headers.get("authorization", ""))
+        if credentials is None:
+            raise Refusal(401, p.ERR_UNAUTHORIZED, headers=CHALLENGE)
+        name, password = credentials
+        window = self.config.sign_in_window
+        if await run_in_threadpool(self.db.recent_failures, operator_key(name), window) >= self.config.sign_in_failures:
+            raise Refusal(429, p.ERR_TOO_MANY_ATTEMPTS, headers={"Retry-After": str(window)})
+        if not await run_in_threadpool(self.db.check_operator, name, password):
+            raise Refusal(401, p.ERR_BAD_CREDENTIALS, headers=CHALLENGE)
+        status = request.query_params.get("status") or None
+        if status is not None and status not in STATUS_LABELS:
+            raise Refusal(400, p.ERR_BAD_REQUEST, "unknown status")
+        items = await run_in_threadpool(self.db.list_submissions, status, PAGE_LIMIT)
+        counts = await run_in_threadpool(self.db.count_by_status)
+        page = render_submissions(items, counts, status, name, OPERATOR_PATH)
+        return HTMLResponse(page, headers=SECURITY_HEADERS)
 
     async def openapi(self, request: Request) -> Response:
         return _json(200, openapi_document())
@@ -417,6 +476,7 @@ def create_app(config: IntakeConfig) -> Starlette:
     routes = [
         Route(p.OPENAPI_PATH, intake.openapi, methods=["GET"]),
         Route(p.TOKEN_PATH, intake.token, methods=["POST"]),
+        Route(OPERATOR_PATH, intake.operator_page, methods=["GET"]),
         Route(f"{p.SUBMISSIONS_PATH}/{{submission}}", intake.put_submission, methods=["PUT"]),
         Route(f"{p.SUBMISSIONS_PATH}/{{submission}}", intake.get_submission, methods=["GET"]),
         Route(f"{p.SUBMISSIONS_PATH}/{{submission}}/complete", intake.complete, methods=["POST"]),

@@ -32,6 +32,12 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("name")
     add.add_argument("--password-env", required=True, metavar="VAR")
     _add_location(add)
+    operators = sub.add_parser("operators", help="manage the operators who may open the operator page")
+    operators_sub = operators.add_subparsers(dest="operators_command", required=True)
+    add_operator = operators_sub.add_parser("add", help="create an operator or set their password")
+    add_operator.add_argument("name")
+    add_operator.add_argument("--password-env", required=True, metavar="VAR")
+    _add_location(add_operator)
     review = sub.add_parser("review", help="accept a received submission with its numbers, or return it")
     review.add_argument("uuid")
     decision = review.add_mutually_exclusive_group(required=True)
@@ -89,6 +95,25 @@ def add_account(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_operator(args: argparse.Namespace) -> int:
+    from vista_intake.db import IntakeDatabase
+
+    password = os.environ.get(args.password_env, "")
+    if not password:
+        _say(f"the environment variable {args.password_env} holds no password", error=True)
+        return 1
+    if len(args.name) > 90:
+        _say("an operator name has at most 90 characters", error=True)
+        return 2
+    db = IntakeDatabase(config_from(args).database_url)
+    try:
+        db.add_operator(args.name, password)
+    finally:
+        db.dispose()
+    _say(f"operator {args.name} ready: the operator page is /api/v1/operator/submissions")
+    return 0
+
+
 def review(args: argparse.Namespace) -> int:
     from vista_desktop import protocol as p
     from vista_intake.db import IntakeDatabase
@@ -138,6 +163,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return serve(args)
     if args.intake_command == "accounts":
         return add_account(args)
+    if args.intake_command == "operators":
+        return add_operator(args)
     if args.intake_command == "review":
         return review(args)
     return list_submissions(args)

@@ -45,6 +45,14 @@ accounts = Table(
     Column("password_hash", String(200), nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
+# Operators (the department's staff) see every submission on the operator page; they cannot submit.
+operators = Table(
+    "operators",
+    metadata,
+    Column("name", String(90), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
 tokens = Table(
     "tokens",
     metadata,
@@ -89,6 +97,11 @@ uploads = Table(
 )
 
 
+def operator_key(name: str) -> str:
+    """Where an operator's failed sign-ins are counted (apart from the submitting account of the same name)."""
+    return f"operator:{name}"
+
+
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -105,7 +118,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def open_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    else:
+        # A server database: connections kept open for the bursts of many offices at once (an overflow connection
+        # is closed when given back, so a small pool means a new PostgreSQL backend per request under load).
+        # Four workers then hold at most 4 x 20 connections, under PostgreSQL's default max_connections of 100.
+        engine = create_engine(url, future=True, pool_pre_ping=True, pool_size=15, max_overflow=5)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
@@ -179,6 +198,26 @@ class IntakeDatabase:
             if changed.rowcount == 0:
                 con.execute(insert(accounts).values(name=name, password_hash=hashed, created_at=now()))
 
+    def add_operator(self, name: str, password: str) -> None:
+        """Create the operator, or set a new password for an existing one."""
+        hashed = hash_password(password)
+        with self.engine.begin() as con:
+            changed = con.execute(update(operators).where(operators.c.name == name).values(password_hash=hashed))
+            if changed.rowcount == 0:
+                con.execute(insert(operators).values(name=name, password_hash=hashed, created_at=now()))
+
+    def check_operator(self, name: str, password: str) -> bool:
+        """The operator's password holds; a failure is recorded (under `operator_key(name)`) for rate limiting."""
+        with self.engine.connect() as con:
+            stored = con.execute(select(operators.c.password_hash).where(operators.c.name == name)).scalar()
+        if stored is None:
+            dummy_check(password)
+        elif check_password(password, stored):
+            return True
+        with self.engine.begin() as con:
+            con.execute(insert(sign_in_failures).values(account=operator_key(name), at=now()))
+        return False
+
     def recent_failures(self, account: str, window: int) -> int:
         since = now() - timedelta(seconds=window)
         with self.engine.connect() as con:
@@ -229,10 +268,21 @@ class IntakeDatabase:
             row = con.execute(select(submissions).where(submissions.c.uuid == submission_id)).first()
         return None if row is None else _submission(row)
 
-    def list_submissions(self) -> list[Submission]:
+    def list_submissions(self, status: str | None = None, limit: int | None = None) -> list[Submission]:
+        """Newest first; only those with `status` when given; at most `limit`."""
+        query = select(submissions).order_by(submissions.c.created_at.desc())
+        if status is not None:
+            query = query.where(submissions.c.status == status)
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as con:
-            rows = con.execute(select(submissions).order_by(submissions.c.created_at.desc())).all()
+            rows = con.execute(query).all()
         return [_submission(r) for r in rows]
+
+    def count_by_status(self) -> dict[str, int]:
+        with self.engine.connect() as con:
+            rows = con.execute(select(submissions.c.status, func.count()).group_by(submissions.c.status)).all()
+        return {str(status): int(count) for status, count in rows}
 
     def create_submission(
         self, submission_id: str, account: str, manifest: dict[str, Any], digest: str, total: int

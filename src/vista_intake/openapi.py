@@ -87,6 +87,24 @@ def openapi_document() -> dict[str, Any]:
     }
     tus_headers = {"Tus-Resumable": _header(p.TUS_VERSION)}
     paths: dict[str, Any] = {
+        f"{p.API_PREFIX}/operator/submissions": {
+            "get": {
+                "summary": "the operator's page: every submission, newest first (HTML)",
+                "security": [{"operator": []}],
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"enum": [p.OPEN, p.RECEIVED, p.ACCEPTED, p.RETURNED]},
+                    }
+                ],
+                "responses": {
+                    "200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                    **_errors(400, 401, 429),
+                },
+            }
+        },
         p.OPENAPI_PATH: {
             "get": {"summary": "this document", "responses": {"200": _json({"type": "object"}, "OpenAPI")}}
         },
@@ -233,5 +251,11 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "VISTA intake", "version": p.PROTOCOL},
         "paths": paths,
-        "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "operator": {"type": "http", "scheme": "basic"},
+            },
+        },
     }

@@ -17,6 +17,9 @@ from vista_desktop.sync.client import IntakeClient, chunk_sha256
 from vista_desktop.sync.errors import SyncProblem, SyncRetry
 
 DEFAULT_CHUNK = 64 << 20
+# The first PATCH of each file is short: its checksum must be computed before anything is sent, while every
+# later chunk's is computed on a thread as the one before it is on the wire.
+FIRST_CHUNK = 8 << 20
 # (bytes of this submission on the server so far, its total)
 ByteProgress = Callable[[int, int], None]
 
@@ -96,16 +99,18 @@ def _send_file(
     with handle, _ChunkHasher(item, chunk, client.checksums) as hasher:
         if handle.seek(0, 2) != item.size:
             raise SyncProblem("sync.file_changed", path=str(item.source))
+        length = min(FIRST_CHUNK, chunk, item.size - offset)
         while offset < item.size:
             check()
-            length = min(chunk, item.size - offset)
-            checksum = hasher.digest(offset)
-            hasher.prepare(offset + length)  # hashed while this chunk is on the wire
+            length = min(length, item.size - offset)
+            checksum = hasher.digest(offset, length)
+            hasher.prepare(offset + length, min(chunk, item.size - offset - length))  # hashed while this is sent
             new_offset = client.patch(url, handle, offset, length, checksum)
             if new_offset <= offset or new_offset > item.size:
                 raise SyncRetry("sync.no_progress", detail=f"offset {offset} -> {new_offset}")
             offset = new_offset
             on_bytes(offset)
+            length = chunk
     return offset
 
 
@@ -116,7 +121,7 @@ class _ChunkHasher:
     def __init__(self, item: OutgoingFile, chunk: int, enabled: bool) -> None:
         self.item, self.chunk, self.enabled = item, chunk, enabled
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sync-hash") if enabled else None
-        self._pending: tuple[int, Future[bytes]] | None = None
+        self._pending: tuple[int, int, Future[bytes]] | None = None
 
     def __enter__(self) -> _ChunkHasher:
         return self
@@ -125,17 +130,17 @@ class _ChunkHasher:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def _hash(self, offset: int) -> bytes:
+    def _hash(self, offset: int, length: int) -> bytes:
         with self.item.source.open("rb") as handle:
-            return chunk_sha256(handle, offset, min(self.chunk, self.item.size - offset))
+            return chunk_sha256(handle, offset, length)
 
-    def prepare(self, offset: int) -> None:
-        if self._pool is not None and offset < self.item.size:
-            self._pending = (offset, self._pool.submit(self._hash, offset))
+    def prepare(self, offset: int, length: int) -> None:
+        if self._pool is not None and length > 0:
+            self._pending = (offset, length, self._pool.submit(self._hash, offset, length))
 
-    def digest(self, offset: int) -> bytes | None:
+    def digest(self, offset: int, length: int) -> bytes | None:
         if not self.enabled:
             return None
-        if self._pending is not None and self._pending[0] == offset:
-            return self._pending[1].result()
-        return self._hash(offset)  # the server moved us elsewhere (a 409 answered with its offset)
+        if self._pending is not None and self._pending[:2] == (offset, length):
+            return self._pending[2].result()
+        return self._hash(offset, length)  # the server moved us elsewhere (a 409 answered with its offset)
