@@ -54,11 +54,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 @guarded
 def cmd_due(args: argparse.Namespace) -> int:
     from vista_desktop.services.deadlines import legal_due
+    from vista_desktop.services.update_periods import DEFAULT_DAYS, UpdatePeriodService
 
+    working_days = args.working_days
+    if working_days is None:  # an explicit --working-days wins over the body's setting
+        working_days = UpdatePeriodService().days_for(args.body) if args.body else DEFAULT_DAYS
     due = legal_due(
         args.kind,
         _iso_date(args.date),
-        working_days=args.working_days,
+        working_days=working_days,
         ip_filed=_iso_date(args.ip_filed) if args.ip_filed else None,
         report_year=args.year,
     )
@@ -75,7 +79,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     due = deadlines_sub.add_parser("due", help="the legal due date of an event (e.g. update-sheet 2026-02-13)")
     due.add_argument("kind", help="mau-01 (contract date), update-sheet (approval), mau-05 (acceptance), mau-12")
     due.add_argument("date", help="the event's date, YYYY-MM-DD")
-    due.add_argument("--working-days", type=int, default=15, help="update-sheet period (default 15)")
+    due.add_argument("--working-days", type=int, help="update-sheet period (default: the body's setting, else 15)")
+    due.add_argument("--body", help="update-sheet: the managing body, whose period set in the app applies")
     due.add_argument("--ip-filed", help="mau-05: date of an industrial-property filing after acceptance")
     due.add_argument("--year", type=int, default=1, help="mau-12: the reporting year, 1-5")
     due.set_defaults(handler=cmd_due)

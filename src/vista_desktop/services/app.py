@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from vista_desktop.services.results import ResultsService
     from vista_desktop.services.signing import SigningService
     from vista_desktop.services.sync import SyncService
+    from vista_desktop.services.update_periods import UpdatePeriodService
     from vista_desktop.services.xlsx import XlsxService
     from vista_desktop.storage.database import OpenedDatabase
     from vista_desktop.storage.drafts import DraftRepository
@@ -140,6 +141,12 @@ class AppServices:
         return DeadlineService(self.repository)
 
     @cached_property
+    def update_periods(self) -> UpdatePeriodService:
+        from vista_desktop.services.update_periods import UpdatePeriodService
+
+        return UpdatePeriodService()
+
+    @cached_property
     def xlsx(self) -> XlsxService:
         from vista_desktop.services.xlsx import XlsxService
 
@@ -155,6 +162,7 @@ class AppServices:
     def sync(self) -> SyncService:
         from vista_desktop.paths import data_dir
         from vista_desktop.services.sync import SyncService
+    from vista_desktop.services.update_periods import UpdatePeriodService
         from vista_desktop.storage.outbox import OutboxRepository
 
         def outbox() -> OutboxRepository:

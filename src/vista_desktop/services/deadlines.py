@@ -4,6 +4,7 @@
 |---|---|---|
 | Mẫu 1 | contract date | 30 days |
 | update sheet | the earliest approval date of its changes | 15 working days, or the managing body's setting |
+(the body: `task.managing_unit`, else `sheet.recipient`; see `services.update_periods`)
 | Mẫu 5 (and its confirmation) | official acceptance; an IP filing after it | 30 days; 5 working days, ≤ 60 days |
 | Mẫu 12 | official acceptance and the reporting year | 12 months × year |
 
@@ -13,7 +14,6 @@ A draft whose event date is missing has an unknown deadline and is listed so tha
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +33,7 @@ from vista_desktop.deadlines.rules import MAU12_REPORTS, UPDATE_SHEET_WORKING_DA
 from vista_desktop.errors import VistaError
 from vista_desktop.forms.data import Data, get_path
 from vista_desktop.forms.values import iso_to_date
+from vista_desktop.services.update_periods import MAX_DAYS, MIN_DAYS, UpdatePeriods
 from vista_desktop.settings import Settings, load_settings
 from vista_desktop.storage.drafts import STATUS_COMPLETE, DraftRecord, DraftRepository, DraftSummary
 
@@ -78,18 +79,9 @@ class DraftDeadline:
         return (_STATE_ORDER[self.state], self.due or date.max, self.title)
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def update_sheet_days(settings: Settings, managing_body: str) -> int:
-    """The managing body's period from the settings (names compared without case, marks or extra spaces)."""
-    wanted = _fold(managing_body)
-    for name, days in settings.update_sheet_days.items():
-        if wanted and _fold(name) == wanted:
-            return days
-    return UPDATE_SHEET_WORKING_DAYS
+    """The managing body's period from the settings (names compared as `update_periods.body_key` does)."""
+    return UpdatePeriods(settings.update_sheet_days).days_for(managing_body)
 
 
 def _date_at(data: Data, field_id: str) -> date | None:
@@ -107,16 +99,27 @@ def _earliest(rows: Any, column: str, after: date | None = None) -> date | None:
     return min(found, default=None)
 
 
+def _text_at(data: Data, field_id: str) -> str:
+    value = get_path(data, field_id)
+    return value if isinstance(value, str) else ""
+
+
 def due_of(
-    kind: DeadlineKind, data: Data, working: WorkingCalendar, settings: Settings
+    kind: DeadlineKind,
+    data: Data,
+    working: WorkingCalendar,
+    periods: UpdatePeriods,
+    other_bodies: tuple[str, ...] = (),
 ) -> tuple[date | None, date | None]:
-    """(event, due) of a draft's data; (None, None) when the event's date is missing."""
+    """(event, due) of a draft's data; (None, None) when the event's date is missing. An update sheet's period is
+    its managing unit's, else its recipient's, else that of `other_bodies` (its Mẫu 1's)."""
     if kind is DeadlineKind.MAU01:
         event = _date_at(data, "task.contract.date")
         return event, mau01_due(event, working) if event else None
     if kind is DeadlineKind.UPDATE_SHEET:
         event = _earliest(get_path(data, "changes"), "decision_date")
-        days = update_sheet_days(settings, str(get_path(data, "task.managing_unit") or ""))
+        bodies = (_text_at(data, "task.managing_unit"), _text_at(data, "sheet.recipient"), *other_bodies)
+        days = periods.days_for(*bodies)
         return event, update_sheet_due(event, working, days) if event else None
     acceptance = _date_at(data, "acceptance.meeting_date")
     if acceptance is None:
@@ -136,14 +139,15 @@ def deadline_of(
     *,
     sent: bool,
     working: WorkingCalendar,
-    settings: Settings,
+    periods: UpdatePeriods,
     today: date,
+    other_bodies: tuple[str, ...] = (),
 ) -> DraftDeadline | None:
     """The draft's deadline, or None for a form that has none."""
     kind = FORM_KINDS.get(summary.form_id)
     if kind is None:
         return None
-    event, due = due_of(kind, data, working, settings)
+    event, due = due_of(kind, data, working, periods, other_bodies)
     if summary.status == STATUS_COMPLETE or sent:
         state = DeadlineState.DONE
     elif due is None:
@@ -172,6 +176,8 @@ def legal_due(
     if chosen is DeadlineKind.MAU01:
         return mau01_due(event, calendar)
     if chosen is DeadlineKind.UPDATE_SHEET:
+        if not MIN_DAYS <= working_days <= MAX_DAYS:
+            raise DeadlineInputError("update_periods.bad_working_days", days=working_days, min=MIN_DAYS, max=MAX_DAYS)
         return update_sheet_due(event, calendar, working_days)
     if chosen is DeadlineKind.MAU05:
         return mau05_due(event, calendar, ip_filed)
@@ -185,6 +191,7 @@ class DeadlineReader:
 
     def __init__(self, repository: DraftRepository, settings: Settings, working: WorkingCalendar) -> None:
         self.repository, self.settings, self.working = repository, settings, working
+        self.periods = UpdatePeriods(settings.update_sheet_days)
 
     def __call__(self, record: DraftRecord, today: date | None = None) -> DraftDeadline | None:
         if record.form_id not in FORM_KINDS:
@@ -196,9 +203,23 @@ class DeadlineReader:
             record.data,
             sent=sent,
             working=self.working,
-            settings=self.settings,
+            periods=self.periods,
             today=today or date.today(),
+            other_bodies=self._source_bodies(record) if record.form_id == "cap-nhat" else (),
         )
+
+    def _source_bodies(self, sheet: DraftRecord) -> tuple[str, ...]:
+        """The managing unit and recipient of the Mẫu 1 an update sheet was made from, when the sheet names none."""
+        if _text_at(sheet.data, "task.managing_unit").strip() or _text_at(sheet.data, "sheet.recipient").strip():
+            return ()
+        source_id = get_path(sheet.data, "source.draft_id")
+        if not isinstance(source_id, str) or not source_id:
+            return ()
+        try:
+            source = self.repository.get(source_id)
+        except LookupError:
+            return ()
+        return (_text_at(source.data, "task.managing_unit"), _text_at(source.data, "sheet.recipient"))
 
 
 class DeadlineService:
@@ -241,3 +262,7 @@ class DeadlineService:
 
     def legal_due(self, kind: str, event: date, **options: Any) -> date:
         return legal_due(kind, event, working=self._calendar(), **options)
+
+    def update_sheet_days(self, *bodies: str) -> int:
+        """The update-sheet period of the first of `bodies` that has one set (else 15)."""
+        return UpdatePeriods(self._settings().update_sheet_days).days_for(*bodies)

@@ -84,9 +84,11 @@ class FieldClass:
 
 
 def field_classification() -> list[FieldClass]:
-    """The S&T field classification in use (codes and names; the shipped table has its first two levels)."""
-    rows = _rows(FIELDS_FILE, {"code", "name_vi"})
-    return [FieldClass(r["code"], r["name_vi"], r.get("name_en", "")) for r in rows if r["code"]]
+    """The S&T field classification in use (codes and names; the shipped table has its first two levels, a deeper
+    one in the data folder is used instead: see `services.st_fields`)."""
+    from vista_desktop.services.st_fields import classification
+
+    return [FieldClass(e.code, e.name_vi, e.name_en) for e in classification()]
 
 
 @dataclass(frozen=True)

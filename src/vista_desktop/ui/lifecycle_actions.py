@@ -1,11 +1,13 @@
 """The drafts list's task-life actions: an update sheet (Mẫu 3) from a sent Mẫu 1's changes, "sent" for a Mẫu 1 or
 an update sheet (the next sheet then lists only later changes), and the next year's Mẫu 12 from a Mẫu 5. Shown in
-the File menu, enabled for the form they apply to; a new draft opens in its wizard."""
+the Nhiệm vụ menu, enabled for the form they apply to; a new draft opens in its wizard. Also, always enabled, the
+update-sheet period of each managing body (`ui.deadline_settings`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from vista_desktop.errors import VistaError
@@ -16,6 +18,7 @@ from vista_desktop.ui.form_actions import FormActions
 if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftRecord
     from vista_desktop.services.lifecycle import LifecycleService
+    from vista_desktop.ui.deadline_settings import DeadlineSettingsDialog
     from vista_desktop.ui.main_window import MainWindow
 
 MAU01, UPDATE_SHEET, MAU05 = "mau-01", "cap-nhat", "mau-05"
@@ -33,6 +36,11 @@ class LifecycleActions(FormActions):
             MAU05: (self.mau12_action,),
         }
         self._add_to(menu)
+        # Not in `by_form`: it applies to no selected draft, so it is never disabled with the others.
+        self.periods_action = QAction(tr("deadline_settings.action"), window)
+        self.periods_action.setObjectName("deadline_settings.action")
+        self.periods_action.triggered.connect(lambda _=False: self.edit_update_periods())
+        menu.addAction(self.periods_action)
 
     @property
     def lifecycle(self) -> LifecycleService:
@@ -70,3 +78,23 @@ class LifecycleActions(FormActions):
         self.window.refresh(select=source.id)
         self.window.statusBar().showMessage(tr("ui.lifecycle.sent", title=source.title or tr("ui.drafts.untitled")))
         return True
+
+    def edit_update_periods(self) -> DeadlineSettingsDialog:
+        from PySide6.QtCore import Qt
+
+        from vista_desktop.ui.deadline_settings import DeadlineSettingsDialog
+
+        dialog = DeadlineSettingsDialog(self.window.services.update_periods, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._periods_saved)
+        dialog.open()
+        return dialog
+
+    def _periods_saved(self) -> None:
+        # The list keeps each draft's deadline until the draft is saved again: recompute the update sheets'.
+        model = self.window.model
+        for draft in model.drafts:
+            if draft.form_id == UPDATE_SHEET:
+                model.details.pop(draft.id, None)
+        self.window.refresh()
+        self.window.statusBar().showMessage(tr("deadline_settings.saved"))

@@ -9,6 +9,7 @@ Read: the same, plus what clerks type: dd/mm/yyyy text dates, "1.250.000" text a
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -108,6 +109,31 @@ def from_cell(field: Field, raw: Any) -> ReadCell:
         return _from_text(field, text)
     except ValueParseError as exc:
         return ReadCell(text, exc.code)
+
+
+# Distinct values remembered per column: lists repeat their roles, organisations and degrees, while names and IDs
+# are distinct (remembering all of those would only cost memory).
+REMEMBERED_VALUES = 4096
+
+
+def column_reader(field: Field) -> Callable[[Any], ReadCell]:
+    """`from_cell` for the cells of one column, each distinct value read once."""
+    known: dict[tuple[type, Any], ReadCell] = {}
+
+    def read(raw: Any) -> ReadCell:
+        # The type is part of the key: 1, 1.0 and True are equal as keys but read differently.
+        key = (raw.__class__, raw)
+        try:
+            found = known.get(key)
+        except TypeError:  # unhashable (not a cell value openpyxl gives)
+            return from_cell(field, raw)
+        if found is None:
+            found = from_cell(field, raw)
+            if len(known) < REMEMBERED_VALUES:
+                known[key] = found
+        return found
+
+    return read
 
 
 def _from_date(field: Field, raw: date) -> ReadCell:

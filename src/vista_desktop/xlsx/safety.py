@@ -85,10 +85,10 @@ def _check_zip(path: Path) -> None:
 def open_workbook(path: Path) -> Iterator[Workbook]:
     """Check the file, then open it read-only with formulas as their cached values (never evaluated)."""
     check_xlsx_file(path)
-    from openpyxl import load_workbook
+    from vista_desktop.xlsx.strings import load_read_only
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        workbook = load_read_only(path)
     except OSError as exc:
         raise FileProblem("file.unreadable", path=str(path), reason=os_reason(exc)) from exc
     except Exception as exc:  # openpyxl raises KeyError, ValueError, XML errors… on damaged parts

@@ -17,8 +17,9 @@ from vista_desktop.forms.limits import max_rows_of
 from vista_desktop.forms.model import Field
 from vista_desktop.forms.validation import check_value
 from vista_desktop.tasks import TaskContext
-from vista_desktop.xlsx.cells import fold, from_cell
+from vista_desktop.xlsx.cells import REMEMBERED_VALUES, fold, from_cell
 from vista_desktop.xlsx.errors import CellProblem, XlsxError
+from vista_desktop.xlsx.rows import sheet_values
 from vista_desktop.xlsx.safety import open_workbook
 from vista_desktop.xlsx.workbook import META_SHEET
 
@@ -100,7 +101,7 @@ def read_table(table: Field, path: Path, context: TaskContext | None = None) -> 
             labels = ", ".join(c.label.vi for c in table.columns)
             raise XlsxError("xlsx.no_header", file=path.name, table=table.label.vi, labels=labels)
         title, header_row = found
-        rows = workbook[title].iter_rows(min_row=header_row, values_only=True)
+        rows = sheet_values(workbook[title], min_row=header_row)
         return preview_rows(table, rows, title, header_row, context)
 
 
@@ -109,7 +110,7 @@ def _find_header(workbook: Any, table: Field) -> tuple[str, int] | None:
     for title in workbook.sheetnames:
         if title == META_SHEET:
             continue
-        for number, cells in enumerate(workbook[title].iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), 1):
+        for number, cells in enumerate(sheet_values(workbook[title], max_row=HEADER_SCAN_ROWS), 1):
             score = len(match_header(table, cells)[0])
             if score and (best is None or score > best[0]):
                 best = (score, title, number)
@@ -143,33 +144,69 @@ def _is_id_row(matched: list[MatchedColumn], cells: Sequence[Any]) -> bool:
     )
 
 
+# What reading one cell gives: the stored value, its problems as (code, params, warning) with params shared, and
+# whether the cell could not be read at all (those are told first in a row, then what the checks found).
+_Problems = tuple[tuple[str, dict[str, Any], bool], ...]
+_Outcome = tuple[Any, _Problems, bool]
+
+
+class _ColumnReader:
+    """Reads and checks the cells of one matched column; each distinct value is read and checked once."""
+
+    __slots__ = ("_known", "column")
+
+    def __init__(self, column: Field) -> None:
+        self.column = column
+        self._known: dict[tuple[type, Any], _Outcome] = {}
+
+    def read(self, raw: Any) -> _Outcome:
+        # The type is part of the key: 1, 1.0 and True are equal as keys but read differently.
+        key = (raw.__class__, raw)
+        try:
+            outcome = self._known.get(key)
+        except TypeError:  # an unhashable value (not from openpyxl): read it every time
+            return self._outcome(raw)
+        if outcome is None:
+            outcome = self._outcome(raw)
+            if len(self._known) < REMEMBERED_VALUES:
+                self._known[key] = outcome
+        return outcome
+
+    def _outcome(self, raw: Any) -> _Outcome:
+        read = from_cell(self.column, raw)
+        if read.problem is not None:
+            return read.value, ((read.problem, dict(read.params), False),), True
+        # Problems of the value read on its own (required, format, limits), as the wizard would report them
+        checked = tuple((p.code, p.params, p.warning) for p in check_value(self.column, read.value))
+        return read.value, checked, False
+
+
 def _read_rows(preview: TablePreview, rows: Iterable[Sequence[Any]], first: int, context: TaskContext) -> None:
     sheet, matched = preview.sheet, preview.columns
+    readers = [(m.position, m.column.id, _ColumnReader(m.column).read) for m in matched]
+    out_rows, out_problems = preview.rows, preview.problems
     for number, cells in enumerate(rows, start=first):
         if number % 1000 == 0:
             context.check()
         if number == first and _is_id_row(matched, cells):
             continue
+        width = len(cells)
         row: dict[str, Any] = {}
-        problems: list[CellProblem] = []
-        for m in matched:
-            raw = cells[m.position] if m.position < len(cells) else None
-            read = from_cell(m.column, raw)
-            if read.value is not None:
-                row[m.column.id] = read.value
-            if read.problem is not None:
-                problems.append(CellProblem(sheet, number, m.letter, read.problem, dict(read.params), m.header))
+        found: list[tuple[bool, MatchedColumn, _Problems]] = []
+        for index, (position, column_id, read) in enumerate(readers):
+            value, problems, unreadable = read(cells[position] if position < width else None)
+            if value is not None:
+                row[column_id] = value
+            if problems:
+                found.append((unreadable, matched[index], problems))
         if not row:
             continue  # an empty row between blocks, or the blank rows under the list
-        for m in matched:
-            if any(p.column == m.letter for p in problems):
-                continue  # already told why this cell could not be read
-            for problem in check_value(m.column, row.get(m.column.id)):
-                problems.append(
-                    CellProblem(sheet, number, m.letter, problem.code, problem.params, m.header, problem.warning)
-                )
-        preview.rows.append(row)
-        preview.problems.extend(problems)
+        out_rows.append(row)
+        if found:
+            found.sort(key=lambda item: not item[0])  # stable: unreadable cells first, each in column order
+            for _unreadable, m, problems in found:
+                for code, params, warning in problems:
+                    out_problems.append(CellProblem(sheet, number, m.letter, code, dict(params), m.header, warning))
     limit = max_rows_of(preview.table)
     if len(preview.rows) > limit:
         preview.problems.append(

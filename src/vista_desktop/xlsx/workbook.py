@@ -21,8 +21,9 @@ from vista_desktop.fileio import atomic_path
 from vista_desktop.forms.data import Data, set_path, value_of
 from vista_desktop.forms.model import Field, FieldType, FormDefinition, Section
 from vista_desktop.tasks import TaskContext
-from vista_desktop.xlsx.cells import CELL_TEXT_LIMIT, TEXT_FORMAT, from_cell, to_cell
+from vista_desktop.xlsx.cells import CELL_TEXT_LIMIT, TEXT_FORMAT, column_reader, from_cell, to_cell
 from vista_desktop.xlsx.errors import CellProblem, XlsxError, XlsxImportError
+from vista_desktop.xlsx.rows import sheet_values
 from vista_desktop.xlsx.safety import open_workbook
 
 if TYPE_CHECKING:
@@ -230,7 +231,7 @@ def _read_meta(workbook: Workbook, file: str) -> DraftWorkbook:
         raise XlsxError("xlsx.not_a_draft", file=file)
     values: dict[str, Any] = {}
     sheets: list[tuple[str, str, str]] = []
-    for row in workbook[META_SHEET].iter_rows(values_only=True):
+    for row in sheet_values(workbook[META_SHEET]):
         cells = [("" if v is None else str(v)) for v in row]
         if len(cells) >= 4 and cells[0] == "sheet":
             sheets.append((cells[1], cells[2], cells[3]))
@@ -248,7 +249,7 @@ def _letter(column: int) -> str:
 
 
 def _read_section(sheet: Any, title: str, definition: FormDefinition, data: Data, problems: list[CellProblem]) -> None:
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for number, row in enumerate(sheet_values(sheet, min_row=2), start=2):
         if not row or row[0] is None:
             continue
         field_id = str(row[0]).strip()
@@ -276,7 +277,7 @@ def _joined(cells: Iterable[Any]) -> Any:
 def _read_table(
     sheet: Any, title: str, table: Field, problems: list[CellProblem], context: TaskContext
 ) -> list[dict[str, Any]]:
-    rows_iter: Iterator[tuple[Any, ...]] = sheet.iter_rows(min_row=ID_ROW, values_only=True)
+    rows_iter: Iterator[tuple[Any, ...]] = sheet_values(sheet, min_row=ID_ROW)
     ids = next(rows_iter, ())
     known = {c.id: c for c in table.columns}
     columns: list[tuple[int, Field]] = []
@@ -288,13 +289,15 @@ def _read_table(
             problems.append(CellProblem(title, ID_ROW, _letter(position + 1), "xlsx.unknown_column", {"id": column_id}))
             continue
         columns.append((position, known[column_id]))
+    readers = [(position, col, column_reader(col)) for position, col in columns]
     rows: list[dict[str, Any]] = []
     for number, cells in enumerate(rows_iter, start=FIRST_DATA_ROW):
         if number % 1000 == 0:
             context.check()
         row: dict[str, Any] = {}
-        for position, col in columns:
-            read = from_cell(col, cells[position] if position < len(cells) else None)
+        width = len(cells)
+        for position, col, read_cell in readers:
+            read = read_cell(cells[position] if position < width else None)
             if read.problem is not None and read.problem not in _KEPT_AS_TYPED:
                 where = _letter(position + 1)
                 problems.append(CellProblem(title, number, where, read.problem, dict(read.params), col.label.vi))
