@@ -135,6 +135,43 @@ def cmd_dossier_export(args: argparse.Namespace) -> int:
 
 
 @guarded
+def cmd_dossier_sign(args: argparse.Namespace) -> int:
+    """Sign every document of a task's dossier awaiting this signer, with one opening of the identity."""
+    from vista_desktop.services.app import AppServices
+    from vista_desktop.services.dossier_builder import DossierIncomplete
+
+    services = AppServices()
+    try:
+        signing = services.dossier_signing
+        task_id = services.dossier_builder.task_id(args.id)
+        identity, secret, trust = identity_from(args), secret_from(args), trust_from(args)
+        capacity, attached = args.capacity.replace("-", "_"), args.include_attached
+        for waiting in signing.plan(task_id, capacity, include_attached=attached).waiting:
+            print(i18n.tr("dossier_signing.cli.waiting", message=waiting.message()))
+        out = Path(args.out) if args.out else None
+        try:
+            result = run_task(
+                lambda ctx: signing.sign_all(
+                    task_id, identity, secret, ctx, capacity=capacity, include_attached=attached, out=out, trust=trust
+                ),
+                lane="signing",
+            )
+        except DossierIncomplete as incomplete:
+            _print_findings(list(incomplete.findings))
+            report(incomplete)
+            return EXIT_INVALID
+    finally:
+        services.close()
+    for document in result.signed:
+        print(i18n.tr("dossier_signing.cli.signed", name=document.name, field=document.field))
+    print(i18n.tr("dossier_signing.cli.summary", count=len(result.signed), signer=result.signer))
+    if result.export is not None:
+        print(i18n.tr("dossier_builder.cli.built", path=str(result.export.path), files=result.export.files,
+                      size=result.export.total_bytes))  # fmt: skip
+    return EXIT_OK
+
+
+@guarded
 def cmd_dossier_check(args: argparse.Namespace) -> int:
     from vista_desktop.services.dossier_builder import check_dossier
 
@@ -189,6 +226,14 @@ def _add_dossier_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     export.add_argument("out", metavar="OUT")
     _add_signing_options(export)
     export.set_defaults(handler=cmd_dossier_export)
+    sign = dossier_sub.add_parser("sign", help="sign every document of a task's dossier awaiting this signer")
+    sign.add_argument("id", metavar="DRAFT_OR_TASK_ID")
+    add_identity_options(sign)
+    sign.add_argument("--as", dest="capacity", choices=("pi", "co-pi", "host"), default="host",
+                      help="whose blocks to sign (default: the host organisation's)")  # fmt: skip
+    sign.add_argument("--include-attached", action="store_true", help="also sign the attached PDFs (new block)")
+    sign.add_argument("--out", metavar="OUT.zip", help="then export the dossier here with a signed manifest")
+    sign.set_defaults(handler=cmd_dossier_sign)
     check = dossier_sub.add_parser("check", help="verify an exported dossier (folder or ZIP)")
     check.add_argument("path", metavar="DIR|ZIP")
     check.add_argument("--trust", metavar="CA.pem", action="append", default=[])

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from vista_desktop.services.deadlines import DeadlineService
     from vista_desktop.services.documents import DocumentService
     from vista_desktop.services.dossier_builder import DossierBuilderService
+    from vista_desktop.services.dossier_signing import DossierSigningService
     from vista_desktop.services.drafts import DraftService
     from vista_desktop.services.lifecycle import LifecycleService
     from vista_desktop.services.results import ResultsService
@@ -107,7 +108,7 @@ class AppServices:
                 self._opened.close()
             self._opened, self._repository = None, None
             services = ("drafts", "documents", "signing", "database", "lifecycle", "deadlines", "results")
-            for name in (*services, "dossier_builder"):
+            for name in (*services, "dossier_builder", "dossier_signing"):
                 self.__dict__.pop(name, None)  # services hold the old repository: made anew on next use
 
     @cached_property
@@ -162,7 +163,6 @@ class AppServices:
     def sync(self) -> SyncService:
         from vista_desktop.paths import data_dir
         from vista_desktop.services.sync import SyncService
-    from vista_desktop.services.update_periods import UpdatePeriodService
         from vista_desktop.storage.outbox import OutboxRepository
 
         def outbox() -> OutboxRepository:
@@ -183,6 +183,13 @@ class AppServices:
             return DossierFileRepository(self._opened.engine)
 
         return DossierBuilderService(self.drafts, self.results, self.documents, files)
+
+    @cached_property
+    def dossier_signing(self) -> DossierSigningService:
+        from vista_desktop.paths import data_dir
+        from vista_desktop.services.dossier_signing import DossierSigningService
+
+        return DossierSigningService(self.dossier_builder, self.documents, lambda: data_dir() / "dossiers")
 
     @cached_property
     def database(self) -> DatabaseService:

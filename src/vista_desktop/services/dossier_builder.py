@@ -66,6 +66,8 @@ MISSING, ATTACHED, GENERATED, SIGNED = "missing", "attached", "generated", "sign
 _PDF_MAGIC = b"%PDF-"
 _HEADER_WINDOW = 1024  # readers accept the header anywhere in the first kilobyte
 _CHECKING = 0.1  # share of the export's bar for checking files; the rest is writing
+# Instead of an identity: signs the manifest's bytes with an identity already open → (signature, signer's name).
+ManifestSigner = Callable[[bytes], tuple[bytes, str]]
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,12 @@ class AttachedFile:
     mtime_ns: int
     sha256: str
     id: int | None = None
+    original: Path | None = None  # kept in the content store: `path` is the copy, this the file attached
+
+    @property
+    def shown_path(self) -> Path:
+        """The file as the user knows it (its name also names it inside an exported dossier)."""
+        return self.original or self.path
 
 
 @dataclass(frozen=True)
@@ -278,6 +286,15 @@ def _encrypted(path: Path) -> bool | None:
 
 
 def _signature_findings(path: Path, slot_id: str, trust: TrustStore | None) -> list[Finding]:
+    from vista_desktop.dossier.hashing import contains_bytes
+
+    try:
+        # A signature's dictionary is never compressed (its /Contents is patched in place), so a PDF without the
+        # bytes "/ByteRange" is unsigned: no need to load pyHanko (0.4 s, 40 MB) for the usual scanned PDF.
+        if not contains_bytes(path, b"/ByteRange"):
+            return []
+    except OSError as exc:
+        return [Finding("dossier_builder.file_unreadable", slot_id, {"name": path.name, "reason": os_reason(exc)})]
     from vista_desktop.services.signing import SigningService
 
     try:
@@ -310,6 +327,17 @@ def pdf_findings(path: Path, slot_id: str, trust: TrustStore | None = None) -> l
     return _signature_findings(path, slot_id, trust)
 
 
+def encoding_findings(file: AttachedFile) -> list[Finding]:
+    """A warning (not a refusal) for a text document in a legacy Vietnamese encoding (TCVN3, VNI)."""
+    from vista_desktop.dossier.encoding import legacy_encoding
+
+    found = legacy_encoding(file.path, file.shown_path.suffix)  # a stored copy's name has no extension
+    if found is None:
+        return []
+    name = file.shown_path.name
+    return [Finding("dossier_files.legacy_encoding", file.slot, {"name": name, "encoding": found}, blocking=False)]
+
+
 def file_findings(
     contents: DossierContents,
     trust: TrustStore | None = None,
@@ -326,6 +354,8 @@ def file_findings(
             findings.append(Finding(f"dossier_builder.file_{state}", file.slot, {"name": str(file.path)}))
         elif slot(file.slot).pdf_only:
             findings += pdf_findings(file.path, file.slot, trust)
+        else:
+            findings += encoding_findings(file)
     for document in contents.generated:
         if document.pdf is not None:
             findings += pdf_findings(document.pdf, document.slot, trust)
@@ -386,24 +416,19 @@ def _members(contents: DossierContents, rendered: Mapping[int, Path]) -> list[_M
         name = _unique(unicodedata.normalize("NFC", document.name), taken.setdefault(document.slot, set()))
         members.append(_Member(f"{document.slot}/{name}", rendered[index], document.slot, None))
     for file in contents.attached:
-        base = unicodedata.normalize("NFC", file.path.name).replace("\\", "_")
+        base = unicodedata.normalize("NFC", file.shown_path.name).replace("\\", "_")
         name = _unique(base, taken.setdefault(file.slot, set()))
         members.append(_Member(f"{file.slot}/{name}", file.path, file.slot, file.sha256))
     return sorted(members, key=lambda m: m.name)
 
 
 def _copy_hashing(member: _Member, sink: IO[bytes], on_bytes: Callable[[int], None]) -> FileEntry:
-    digest, size = hashlib.sha256(), 0
+    from vista_desktop.dossier.hashing import copy_hashing
+
     try:
-        with member.source.open("rb") as fh:
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-                sink.write(chunk)
-                size += len(chunk)
-                on_bytes(len(chunk))
+        size, sha = copy_hashing(member.source, sink, on_bytes)  # one read: hashed on a second thread
     except OSError as exc:
         raise FileProblem("file.unreadable", path=str(member.source), reason=os_reason(exc)) from exc
-    sha = digest.hexdigest()
     if member.expected_sha256 is not None and sha != member.expected_sha256:
         raise VistaError("dossier_builder.changed_while_exporting", name=str(member.source))
     return FileEntry(member.name, size, sha, member.slot)
@@ -495,10 +520,12 @@ def _folder_output(out: Path) -> Iterator[Path]:
 
 
 def _sign(
-    payload: bytes, identity: Identity | None, secret: str | None, trust: TrustStore | None
+    payload: bytes, identity: Identity | ManifestSigner | None, secret: str | None, trust: TrustStore | None
 ) -> tuple[bytes | None, str | None]:
     if identity is None:
         return None, None
+    if callable(identity):  # a signing session already open (services.dossier_signing: one PIN for everything)
+        return identity(payload)
     from vista_desktop.signing.cms import sign_detached
     from vista_desktop.signing.trust import TrustStore
 
@@ -511,7 +538,7 @@ def write_dossier(
     out: Path,
     context: TaskContext | None = None,
     *,
-    identity: Identity | None = None,
+    identity: Identity | ManifestSigner | None = None,
     secret: str | None = None,
     trust: TrustStore | None = None,
 ) -> ExportResult:
@@ -550,7 +577,7 @@ def _fill(
     members: Sequence[_Member],
     contents: DossierContents,
     context: TaskContext,
-    identity: Identity | None,
+    identity: Identity | ManifestSigner | None,
     secret: str | None,
     trust: TrustStore | None,
 ) -> tuple[Manifest, str | None]:
@@ -729,7 +756,9 @@ class SlotState:
 
 
 def _record_file(record: AttachedFileRecord) -> AttachedFile:
-    return AttachedFile(record.slot, Path(record.path), record.size, record.mtime_ns, record.sha256, record.id)
+    original = Path(record.original_path) if record.original_path else None
+    path = Path(record.path)
+    return AttachedFile(record.slot, path, record.size, record.mtime_ns, record.sha256, record.id, original)
 
 
 _FILE_NAMES = {MAU05: "mau-05.pdf", XAC_NHAN: "xac-nhan.pdf", MAU08: "mau-08.pdf"}
@@ -746,8 +775,10 @@ class DossierBuilderService:
         results: ResultsService,
         documents: DocumentService,
         files: Callable[[], DossierFileRepository],
+        store_root: Callable[[], Path] | None = None,
     ) -> None:
         self._drafts, self._results, self._documents, self._files = drafts, results, documents, files
+        self._store_root = store_root or _default_store_root
 
     def task_id(self, task_or_draft_id: str) -> str:
         """A task id as given, or the task of a draft (an ungrouped draft gets its task now)."""
@@ -791,6 +822,22 @@ class DossierBuilderService:
     def detach(self, file_id: int) -> None:
         self._files().remove(file_id)
 
+    def keep_copy(self, file: AttachedFile, context: TaskContext | None = None) -> AttachedFile:
+        """Copy an attached file into the app's content store (a task: progress, cancel; the copy's hash checked
+        against the attached one) and point the dossier at the copy, so that moving or deleting the original no
+        longer breaks it. The original path stays for display and names the file in an export."""
+        from vista_desktop.dossier.store import ContentStore
+
+        store = ContentStore(self._store_root())
+        if store.holds(file.path):
+            return file  # already kept
+        stored = store.keep(file.path, file.sha256, context)
+        if file.id is None:
+            return AttachedFile(file.slot, stored.path, stored.size, stored.mtime_ns, file.sha256, None, file.path)
+        if context is not None:
+            context.check()  # cancelled at the very end: the dossier still points at the original
+        return _record_file(self._files().point_at_copy(file.id, str(stored.path), stored.mtime_ns))
+
     def accept_change(self, file: AttachedFile, context: TaskContext | None = None) -> AttachedFile:
         """Take a changed attached file as it is now (hashed again)."""
         fresh = hash_attachment(file.slot, file.path, context)
@@ -823,11 +870,17 @@ class DossierBuilderService:
         out: Path,
         context: TaskContext | None = None,
         *,
-        identity: Identity | None = None,
+        identity: Identity | ManifestSigner | None = None,
         secret: str | None = None,
         trust: TrustStore | None = None,
     ) -> ExportResult:
         return write_dossier(self.contents(task_id), out, context, identity=identity, secret=secret, trust=trust)
+
+
+def _default_store_root() -> Path:
+    from vista_desktop.paths import data_dir
+
+    return data_dir() / "store"
 
 
 def _state(candidate: DossierSlot, generated: Sequence[GeneratedDocument], attached: Sequence[AttachedFile]) -> str:

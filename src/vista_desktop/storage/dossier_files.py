@@ -1,5 +1,6 @@
 """Files attached by reference to a task's results dossier: where they are, and the size, modification time and
-SHA-256 they had when attached (what a later change is detected against)."""
+SHA-256 they had when attached (what a later change is detected against). A file the user asked to keep is copied
+into the content store: its row then points at the copy and remembers the original path for display."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class AttachedFileRecord:
     mtime_ns: int
     sha256: str
     attached_at: datetime
+    original_path: str | None = None  # set when `path` is the app's stored copy
 
 
 def _record(row: DossierFileRow) -> AttachedFileRecord:
@@ -34,6 +36,7 @@ def _record(row: DossierFileRow) -> AttachedFileRecord:
         row.mtime_ns,
         row.sha256,
         row.attached_at.replace(tzinfo=UTC),
+        row.original_path,
     )
 
 
@@ -76,3 +79,16 @@ class DossierFileRepository:
             if row is None:
                 raise LookupError(file_id)
             row.size, row.mtime_ns, row.sha256 = size, mtime_ns, sha256
+
+    def point_at_copy(self, file_id: int, stored_path: str, mtime_ns: int) -> AttachedFileRecord:
+        """The file is now the stored copy at `stored_path` (same bytes, so same size and hash); the path the user
+        attached is kept as the original (a second copy keeps the first original)."""
+        with self._sessions.begin() as session:
+            row = session.get(DossierFileRow, file_id)
+            if row is None:
+                raise LookupError(file_id)
+            if row.original_path is None:
+                row.original_path = row.path
+            row.path, row.mtime_ns = stored_path, mtime_ns
+            session.flush()
+            return _record(row)

@@ -151,3 +151,5 @@ class DossierFileRow(Base):
     mtime_ns: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     attached_at: Mapped[datetime] = mapped_column()
+    # 0009: kept as a copy in the content store; `path` is then the copy, this the file the user attached.
+    original_path: Mapped[str | None] = mapped_column(Text, default=None)

@@ -34,15 +34,14 @@ from vista_desktop.ui import tasks
 from vista_desktop.ui.certificate_view import CertificateDialog
 from vista_desktop.ui.errors import error_text
 from vista_desktop.ui.file_dialogs import open_file
+from vista_desktop.ui.identity_picker import UNTRUSTED, IdentityPicker, TrustRootButton, chain_of
 from vista_desktop.ui.progress import TaskProgress
-from vista_desktop.ui.trust_dialog import TrustDialog, add_root_from_file, confirm_and_trust
+from vista_desktop.ui.trust_dialog import TrustDialog
 
 if TYPE_CHECKING:
     from vista_desktop.services.signing import (
         CertificateDetails,
-        Discovery,
         FieldState,
-        Identity,
         SigningService,
         SignResult,
     )
@@ -51,7 +50,6 @@ if TYPE_CHECKING:
 ERROR_STYLE = "color: #b3261e;"
 NEW_FIELD_PREFIX = "Signature"  # pyHanko's own names for fields added at signing time
 EXTRA_FIELD = re.compile(rf"{NEW_FIELD_PREFIX}(\d+)")
-UNTRUSTED = "sign.cert_untrusted"
 
 
 def default_output(pdf: Path) -> Path:
@@ -92,9 +90,7 @@ class SignDialog(QDialog):
         self.signing = signing
         self.pdf = pdf
         self.draft_id = draft_id
-        self.p12_path: Path | None = None
         self.running: tasks.RunningTask | None = None
-        self.untrusted: list[CertificateDetails] = []  # the chain of the certificate just refused as untrusted
         self.setObjectName("sign-dialog")
         self.setWindowTitle(tr("ui.sign.title"))
         self.setMinimumWidth(620)
@@ -119,15 +115,9 @@ class SignDialog(QDialog):
         self.field = QComboBox()
         self.field.setObjectName("field")
         form.addRow(tr("ui.sign.field"), self.field)
-        identity_row = QHBoxLayout()
-        self.identity = QComboBox()
-        self.identity.setObjectName("identity")
-        identity_row.addWidget(self.identity, 1)
-        for key, slot in (("ui.sign.choose_p12", self.choose_p12), ("ui.sign.add_module", self.add_module)):
-            button = QPushButton(tr(key))
-            button.clicked.connect(slot)
-            identity_row.addWidget(button)
-        form.addRow(tr("ui.sign.identity"), identity_row)
+        self.identity_picker = IdentityPicker(self.signing, self._error, self, offer_module=True)
+        self.identity = self.identity_picker.combo
+        form.addRow(tr("ui.sign.identity"), self.identity_picker)
         certificate_row = QHBoxLayout()
         self.details_button = QPushButton(tr("ui.sign.cert_details"))
         self.details_button.setObjectName("cert-details")
@@ -168,10 +158,7 @@ class SignDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("sign-status")
         self.status.setWordWrap(True)
-        self.add_root_button = QPushButton(tr("ui.sign.add_root"))
-        self.add_root_button.setObjectName("add-root")
-        self.add_root_button.clicked.connect(self.trust_root)
-        self.add_root_button.hide()
+        self.add_root_button = TrustRootButton(self.signing, self._root_added, self)
         self.progress = TaskProgress(self)
         buttons = QDialogButtonBox()
         self.sign_button = buttons.addButton(tr("ui.sign.sign"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -205,54 +192,10 @@ class SignDialog(QDialog):
     # --- identities -----------------------------------------------------------------------------------------
 
     def refresh_identities(self) -> None:
-        modules = load_settings().pkcs11_modules
-        self.identity.clear()
-        self.identity.addItem(tr("ui.sign.searching"), None)
-        self.discovery = tasks.start(
-            lambda ctx: self.signing.discover_identities(modules, ctx),
-            self._identities_found,
-            self._discovery_failed,
-            lane="signing",
-            owner=self,
-        )
-
-    def _identities_found(self, discovery: Discovery) -> None:
-        self.identity.clear()
-        if discovery.problems:
-            self._error("\n".join(p.message() for p in discovery.problems))
-        for found in discovery.identities:
-            self.identity.addItem(found.label, found.identity)
-        self._identities_listed()
-
-    def _discovery_failed(self, exc: BaseException) -> None:
-        self.identity.clear()  # a broken driver must not hide the .p12 route
-        self._error(error_text(exc))
-        self._identities_listed()
-
-    def _identities_listed(self) -> None:
-        if self.p12_path is not None:
-            self._add_p12(self.p12_path)
-        if self.identity.count() == 0:
-            self.identity.addItem(tr("ui.sign.no_identity"), None)
-
-    def _add_p12(self, path: Path) -> None:
-        self.identity.insertItem(0, tr("ui.sign.p12_item", name=path.name), self.signing.pkcs12_identity(path))
-        self.identity.setCurrentIndex(0)
-
-    def choose_p12(self) -> None:
-        path = open_file(self, tr("ui.sign.choose_p12"), tr("ui.sign.p12_filter"))
-        if path is not None:
-            self.use_p12(path)
+        self.identity_picker.refresh()
 
     def use_p12(self, path: Path) -> None:
-        self.p12_path = path
-        self._add_p12(path)
-
-    def add_module(self) -> None:
-        path = open_file(self, tr("ui.sign.add_module"), tr("ui.sign.module_filter"))
-        if path is not None:
-            save_settings(load_settings().with_module(str(path)))
-            self.refresh_identities()
+        self.identity_picker.use_p12(path)
 
     def choose_seal(self) -> None:
         path = open_file(self, tr("ui.sign.seal"), tr("ui.sign.image_filter"))
@@ -287,19 +230,10 @@ class SignDialog(QDialog):
             return
         CertificateDialog(certificates, self).open()
 
-    def trust_root(self) -> None:
-        """Trust the root of the certificate just refused: the one it carries, or else one the user chooses."""
-        roots = [c for c in self.untrusted if c.self_signed]
-        if roots:
-            trusted = roots[0] if confirm_and_trust(self.signing, self, roots[0]) else None
-        else:
-            trusted = add_root_from_file(self.signing, self)
-        if trusted is not None:
-            self.untrusted = []
-            self.add_root_button.hide()
-            self.status.setStyleSheet("")
-            self.status.setText(tr("ui.sign.root_added", name=trusted.common_name))
-            self.secret.setFocus()
+    def _root_added(self, trusted: CertificateDetails) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(tr("ui.sign.root_added", name=trusted.common_name))
+        self.secret.setFocus()
 
     # --- signing --------------------------------------------------------------------------------------------
 
@@ -330,7 +264,7 @@ class SignDialog(QDialog):
                 if problem.code != UNTRUSTED:
                     raise
                 # the chain the identity carries, read with the same secret while it is still at hand
-                raise UntrustedChain(problem, self._chain_of(identity, secret or None)) from problem
+                raise UntrustedChain(problem, chain_of(signing, identity, secret or None)) from problem
 
         self.running = tasks.start(
             sign,
@@ -343,18 +277,11 @@ class SignDialog(QDialog):
         )
         self._busy(True)
 
-    def _chain_of(self, identity: Identity, secret: str | None) -> list[CertificateDetails]:
-        try:
-            return self.signing.identity_certificates(identity, secret)
-        except SigningProblem:
-            return []  # the user can still choose the root's file
-
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
         self._error(exc.message() if isinstance(exc, Cancelled) else error_text(exc))
         if isinstance(exc, UntrustedChain):
-            self.untrusted = exc.chain
-            self.add_root_button.show()
+            self.add_root_button.offer(exc.chain)
             if exc.chain:  # the issuer by its name, not as "Common Name: …, Organization: …, Country: …"
                 holder = exc.chain[0]
                 self._error(tr("ui.sign.untrusted", name=holder.common_name, issuer=holder.issuer_name))
