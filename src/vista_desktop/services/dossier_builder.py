@@ -99,6 +99,12 @@ _BY_ID = {s.id: s for s in SLOTS}
 _REQUIRED_USER = ("summary_report", "abstract_report", "acceptance_minutes")
 
 
+def _missing_user_file(slot_id: str) -> Finding:
+    # A component made of a user file and a generated document says which part is missing, not just its name.
+    both = _BY_ID[slot_id].user_files and _BY_ID[slot_id].generated_form is not None
+    return Finding("dossier_builder.missing_summary_file" if both else "dossier_builder.missing_required", slot_id)
+
+
 def slot(slot_id: str) -> DossierSlot:
     try:
         return _BY_ID[slot_id]
@@ -252,7 +258,7 @@ def completeness(contents: DossierContents) -> list[Finding]:
         findings.append(Finding("dossier_builder.missing_confirmation", "summary_report"))
     for slot_id in _REQUIRED_USER:
         if not _attached(contents, slot_id):
-            findings.append(Finding("dossier_builder.missing_required", slot_id))
+            findings.append(_missing_user_file(slot_id))
     if mau05 is not None:
         findings += _process_findings(mau05.data, _generated(contents, MAU08))
         if is_state_secret(mau05.data):
@@ -625,7 +631,7 @@ def _component_findings(manifest: Manifest, absent: Sequence[str] = ()) -> list[
         findings.append(Finding("dossier_builder.missing_confirmation", "summary_report"))
     user_counts = {s: slots.count(s) for s in _REQUIRED_USER}
     user_counts["summary_report"] -= 1 if XAC_NHAN in form_ids else 0
-    findings += [Finding("dossier_builder.missing_required", s) for s, n in user_counts.items() if n < 1]
+    findings += [_missing_user_file(s) for s, n in user_counts.items() if n < 1]
     expected = manifest.extra.get("processes")
     described = slots.count("technology_description")
     if isinstance(expected, int) and described < expected:

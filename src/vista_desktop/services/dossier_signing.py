@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         AttachedFile,
         DossierBuilderService,
         ExportResult,
+        Finding,
         GeneratedDocument,
     )
     from vista_desktop.signing.batch import SigningSession
@@ -111,6 +112,11 @@ class SigningPlan:
     task_id: str
     documents: tuple[PlannedDocument, ...]
     waiting: tuple[WaitingDocument, ...]
+    # what keeps the dossier from being exported (an export after signing is refused before any PIN is asked)
+    incomplete: tuple[Finding, ...] = ()
+
+    def incomplete_messages(self, language: str | None = None) -> list[str]:
+        return [f.message(language) for f in self.incomplete]
 
 
 @dataclass(frozen=True)
@@ -171,30 +177,43 @@ class DossierSigningService:
 
     # --- the plan -------------------------------------------------------------------------------------------------
 
-    def plan(self, task_id: str, capacity: str = HOST, *, include_attached: bool = False) -> SigningPlan:
-        """The documents awaiting this signer, in signing order, and those it must leave for now (and why)."""
-        from vista_desktop.services.dossier_builder import SLOTS
+    def plan(
+        self,
+        task_id: str,
+        capacity: str = HOST,
+        *,
+        include_attached: bool = False,
+        identity: Identity | None = None,
+    ) -> SigningPlan:
+        """The documents awaiting this signer, in signing order, and those it must leave for now (and why). With an
+        `identity` whose certificate reads without a secret (a .p12 with no password), a document that certificate
+        already signed is left out, naming the block it signed; otherwise that is checked once it is opened."""
+        from vista_desktop.services.dossier_builder import SLOTS, completeness
+        from vista_desktop.signing.same_signer import certificate_without_secret
 
         roles = CAPACITIES.get(capacity)
         if roles is None:
             raise VistaError("dossier_signing.unknown_capacity", capacity=capacity, known=", ".join(CAPACITIES))
         contents = self._builder.contents(task_id)
+        certificate = certificate_without_secret(identity) if identity is not None else None
+        signer = certificate.sha256.hex() if certificate is not None else None
         planned: list[PlannedDocument] = []
         waiting: list[WaitingDocument] = []
         for document in contents.generated:
-            self._plan_generated(document, roles, planned, waiting)
+            self._plan_generated(document, roles, planned, waiting, signer)
         if include_attached:
             pdf_slots = {s.id for s in SLOTS if s.pdf_only}
             for file in contents.attached:
                 if file.slot in pdf_slots:
-                    self._plan_attached(file, planned, waiting)
+                    self._plan_attached(file, planned, waiting, signer)
         slot_order = [s.id for s in SLOTS]
 
         def order(item: PlannedDocument) -> tuple[int, int, str]:
             rank = len(LEGAL_ORDER) + 1 if item.placement is not None else _rank(item.field)[0]
             return rank, slot_order.index(item.slot), item.name
 
-        return SigningPlan(task_id, tuple(sorted(planned, key=order)), tuple(waiting))
+        incomplete = tuple(f for f in completeness(contents) if f.blocking)
+        return SigningPlan(task_id, tuple(sorted(planned, key=order)), tuple(waiting), incomplete)
 
     def _plan_generated(
         self,
@@ -202,6 +221,7 @@ class DossierSigningService:
         roles: Sequence[str],
         planned: list[PlannedDocument],
         waiting: list[WaitingDocument],
+        signer: str | None = None,
     ) -> None:
         from vista_desktop.services.documents import blocking_problems
         from vista_desktop.services.signing import SigningService
@@ -225,10 +245,16 @@ class DossierSigningService:
         if block_role(first) not in roles:
             waiting.append(WaitingDocument(document.name, "dossier_signing.waiting.other", block_role(first)))
             return
+        if document.pdf is not None and _signed_before(document.pdf, document.name, signer, waiting):
+            return
         planned.append(PlannedDocument(document.name, document.slot, first, document.pdf, document.draft_id))
 
     def _plan_attached(
-        self, file: AttachedFile, planned: list[PlannedDocument], waiting: list[WaitingDocument]
+        self,
+        file: AttachedFile,
+        planned: list[PlannedDocument],
+        waiting: list[WaitingDocument],
+        signer: str | None = None,
     ) -> None:
         from vista_desktop.services.signing import SigningService
         from vista_desktop.signing.pdf_sign import DEFAULT_BOX, FieldPlacement
@@ -237,6 +263,8 @@ class DossierSigningService:
             fields = SigningService.fields(file.path)
         except VistaError:
             waiting.append(WaitingDocument(file.path.name, "dossier_signing.waiting.unreadable"))
+            return
+        if any(f.signed for f in fields) and _signed_before(file.path, file.path.name, signer, waiting):
             return
         name = _new_field_name(fields)
         added_before = sum(1 for f in fields if not f.name.startswith(_FIELD_PREFIX))
@@ -264,19 +292,21 @@ class DossierSigningService:
         """Sign every planned document with one opening of `identity`, then (with `out`) export the dossier with
         its manifest signed in the same session. A signing-lane task: progress per document, cancel between
         documents (`DossierSigningCancelled`), the first failure stops it (`DossierSigningFailed`)."""
+        from vista_desktop.services.dossier_builder import DossierIncomplete
         from vista_desktop.signing.batch import signing_session
 
         context = context or TaskContext()
-        plan = self.plan(task_id, capacity, include_attached=include_attached)
-        if out is not None:
-            self._require_complete(task_id)
-        elif not plan.documents:
+        plan = self.plan(task_id, capacity, include_attached=include_attached, identity=identity)
+        if out is not None and plan.incomplete:  # refused before the identity is opened: no PIN typed in vain
+            raise DossierIncomplete(list(plan.incomplete))
+        if out is None and not plan.documents:
             raise VistaError("dossier_signing.nothing_to_sign")
         share = 1.0 - (_MANIFEST_SHARE if out is not None else 0.0)
         context.progress(0.0, tr("dossier_signing.opening"))
         signed: list[SignedDocument] = []
         try:
             with signing_session(identity, pin or None, trust) as session:
+                _refuse_signed_before(session, plan.documents)
                 for index, document in enumerate(plan.documents):
                     if context.cancelled:
                         raise DossierSigningCancelled(signed, plan.documents[index:])
@@ -296,14 +326,6 @@ class DossierSigningService:
         with suppress(Cancelled):  # everything is done: a late cancel changes nothing
             context.progress(1.0, "")
         return DossierSigningResult(signer, tuple(signed), export)
-
-    def _require_complete(self, task_id: str) -> None:
-        """An export is asked for: refuse an incomplete dossier before any signature is made."""
-        from vista_desktop.services.dossier_builder import DossierIncomplete, completeness
-
-        findings = completeness(self._builder.contents(task_id))
-        if any(f.blocking for f in findings):
-            raise DossierIncomplete(findings)
 
     def _sign_one(
         self, session: SigningSession, document: PlannedDocument, reason: str | None, location: str | None
@@ -341,6 +363,35 @@ class DossierSigningService:
             raise DossierSigningCancelled(signed, ()) from None
         except VistaError as problem:
             raise DossierSigningFailed(signed, (), problem, out.name) from problem
+
+
+def _signed_before(path: Path, name: str, signer: str | None, waiting: list[WaitingDocument]) -> bool:
+    """Whether the certificate `signer` (a fingerprint; None when unknown) already signed a block of `path`;
+    if so the document waits, saying which block."""
+    from vista_desktop.signing.same_signer import field_signed_by
+
+    if signer is None:
+        return False
+    try:
+        field = field_signed_by(path, signer)
+    except VistaError:
+        return False  # an unreadable file is refused, with its reason, when it is signed
+    if field is None:
+        return False
+    waiting.append(WaitingDocument(name, "dossier_signing.waiting.same_signer", block_role(field)))
+    return True
+
+
+def _refuse_signed_before(session: SigningSession, documents: Sequence[PlannedDocument]) -> None:
+    """Once the certificate is known, and before the first signature: refuse the whole sitting if it already
+    signed a block of any planned document (one person never signs two blocks of one document)."""
+    for document in documents:
+        if document.path is None:
+            continue  # rendered just before signing: no signature yet
+        try:
+            session.check_not_signed_before(document.path, document.name)
+        except VistaError as problem:
+            raise DossierSigningFailed((), documents, problem) from problem
 
 
 def _definition(document: GeneratedDocument) -> FormDefinition:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from vista_desktop.deadlines.rules import UPDATE_SHEET_WORKING_DAYS
 from vista_desktop.errors import FileProblem, VistaError, os_reason
+from vista_desktop.forms.collation import vietnamese_key
 from vista_desktop.settings import Settings, load_settings, save_settings
 
 MINISTRY = "Bộ Khoa học và Công nghệ"
@@ -66,7 +67,9 @@ def body_directory() -> BodyDirectory:
         if current is not None:
             by_key.setdefault(body_key(old.agency), current)
             by_key.setdefault(body_key(f"Sở Khoa học và Công nghệ {old.province_before_2025}"), current)
-    return BodyDirectory((MINISTRY, *(u.department for u in units)), by_key)
+    # The Ministry first, then the Departments as a clerk looks them up: in Vietnamese alphabetical order.
+    departments = sorted((u.department for u in units), key=vietnamese_key)
+    return BodyDirectory((MINISTRY, *departments), by_key)
 
 
 class UpdatePeriods:
@@ -130,7 +133,8 @@ class UpdatePeriodService:
         stored = self._load().update_sheet_days
         resolved = UpdatePeriods(stored, directory)
         found = [BodyPeriod(body, resolved.days_for(body), True) for body in directory.bodies]
-        extra = [BodyPeriod(name, days, False) for name, days in stored.items() if directory.current(name) is None]
+        unlisted = sorted((n for n in stored if directory.current(n) is None), key=vietnamese_key)
+        extra = [BodyPeriod(name, stored[name], False) for name in unlisted]
         return found + extra
 
     def days_for(self, *names: str) -> int:

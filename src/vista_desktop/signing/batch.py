@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from vista_desktop.fileio import atomic_path
 from vista_desktop.signing.certificates import CertificateInfo, check_can_sign
 from vista_desktop.signing.identities import Identity, OpenSigner, open_signer
 from vista_desktop.signing.pdf_sign import SignRequest, SignResult, _sign_copy, check_chain, prepare
+from vista_desktop.signing.same_signer import refuse_same_signer
 from vista_desktop.signing.trust import TrustStore
 
 __all__ = ["SigningSession", "signing_session"]
@@ -35,12 +37,17 @@ class SigningSession:
     def sign_pdf(self, request: SignRequest) -> SignResult:
         """Sign `request.source` into `request.target` (they may be the same file: it is replaced atomically)."""
         field = prepare(request, self.trust)
+        refuse_same_signer(request.source, self.opened.certificate)
         moment = datetime.now(UTC)
         info = check_can_sign(self.opened.certificate, moment)  # a long sitting may cross the expiry instant
         with atomic_path(request.target, suffix=".pdf") as working:
             shutil.copyfile(request.source, working)
             _sign_copy(request, field, working, self.opened.signer, info, moment)
         return SignResult(request.target, field, info, moment)
+
+    def check_not_signed_before(self, path: Path, name: str | None = None) -> None:
+        """Refuse (`SameSigner`) a document this session's certificate already signed a block of."""
+        refuse_same_signer(path, self.opened.certificate, name)
 
     def sign_detached(self, payload: bytes) -> tuple[bytes, str]:
         """A detached CMS signature over `payload` (the dossier manifest) and the signer's common name."""

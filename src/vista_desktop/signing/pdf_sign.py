@@ -268,6 +268,7 @@ def sign_pdf(
 ) -> SignResult:
     """Sign `request.source` into `request.target`. Raises SigningProblem with the reason a user can act on."""
     from vista_desktop.signing.logs import quiet_pyhanko
+    from vista_desktop.signing.same_signer import refuse_same_signer
 
     quiet_pyhanko()
     trust = trust or TrustStore.default()
@@ -276,6 +277,7 @@ def sign_pdf(
     with open_signer(identity, secret) as opened:
         info = check_can_sign(opened.certificate, moment)
         check_chain(opened.certificate, opened.chain, trust)
+        refuse_same_signer(request.source, opened.certificate)  # one certificate, one block of a document
         # Signed in place on a copy beside the target (a large file is never buffered whole); no partial output.
         with atomic_path(request.target, suffix=".pdf") as working:
             shutil.copyfile(request.source, working)

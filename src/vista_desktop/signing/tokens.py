@@ -87,6 +87,16 @@ FLAG_USER_PIN_FINAL_TRY = 0x20000
 FLAG_USER_PIN_LOCKED = 0x40000
 
 
+class _TokenFlag:
+    """A token's flag read as a bool attribute; no annotation on the class attribute, so not a dataclass field."""
+
+    def __init__(self, mask: int) -> None:
+        self.mask = mask
+
+    def __get__(self, token: TokenInfo, owner: type[TokenInfo] | None = None) -> bool:
+        return bool(token.flags & self.mask)
+
+
 @dataclass(frozen=True)
 class TokenCertificate:
     key_id: bytes
@@ -103,21 +113,10 @@ class TokenInfo:
     flags: int
     certificates: tuple[TokenCertificate, ...]
 
-    @property
-    def pin_pad(self) -> bool:
-        return bool(self.flags & FLAG_PROTECTED_AUTHENTICATION_PATH)
-
-    @property
-    def pin_locked(self) -> bool:
-        return bool(self.flags & FLAG_USER_PIN_LOCKED)
-
-    @property
-    def pin_final_try(self) -> bool:
-        return bool(self.flags & FLAG_USER_PIN_FINAL_TRY)
-
-    @property
-    def pin_count_low(self) -> bool:
-        return bool(self.flags & FLAG_USER_PIN_COUNT_LOW)
+    pin_pad = _TokenFlag(FLAG_PROTECTED_AUTHENTICATION_PATH)
+    pin_locked = _TokenFlag(FLAG_USER_PIN_LOCKED)
+    pin_final_try = _TokenFlag(FLAG_USER_PIN_FINAL_TRY)
+    pin_count_low = _TokenFlag(FLAG_USER_PIN_COUNT_LOW)
 
 
 def candidate_modules(extra: Iterable[str | Path] = ()) -> list[Path]:

@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -297,25 +297,45 @@ def _table_columns(con: sqlite3.Connection) -> dict[str, list[str]]:
     return tables
 
 
-def _salvage_revisions(con: sqlite3.Connection, columns: list[str]) -> list[dict[str, Any]]:
-    found = []
-    for rowid in _rowids(con, "draft_revisions"):
+def _readable_rows(
+    con: sqlite3.Connection, table: str, columns: list[str], readers: dict[str, Callable[[Any], Any]]
+) -> Iterator[dict[str, Any]]:
+    """Each row of `table` that can be reached, every column of `readers` read by its reader (None: unreadable)."""
+    for rowid in _rowids(con, table):
         if rowid is None:
             continue
-        raw = _read_row(con, "draft_revisions", columns, rowid)
-        row = {
-            "draft_id": _text(raw.get("draft_id")),
-            "number": _int(raw.get("number")),
-            "form_version": _text(raw.get("form_version")),
-            "status": _text(raw.get("status")),
-            "data_json": _json_object(raw.get("data_json")),
-            "editing_session": _text(raw.get("editing_session")),
-            "sealed": 1 if raw.get("sealed") else 0,
-            "saved_at": _moment(raw.get("saved_at")),
-        }
-        if all(row[k] is not None for k in ("draft_id", "number", "form_version", "status", "data_json", "saved_at")):
-            found.append(row)
-    return found
+        raw = _read_row(con, table, columns, rowid)
+        yield {name: read(raw.get(name)) for name, read in readers.items()}
+
+
+def _flag(value: Any) -> int:
+    return 1 if value else 0
+
+
+_REVISION_READERS: dict[str, Callable[[Any], Any]] = {
+    "draft_id": _text,
+    "number": _int,
+    "form_version": _text,
+    "status": _text,
+    "data_json": _json_object,
+    "editing_session": _text,
+    "sealed": _flag,
+    "saved_at": _moment,
+}
+_REVISION_REQUIRED = ("draft_id", "number", "form_version", "status", "data_json", "saved_at")
+_DOCUMENT_READERS: dict[str, Callable[[Any], Any]] = {
+    "draft_id": _text,
+    "kind": _text,
+    "path": _text,
+    "fields_total": _int,
+    "fields_signed": _int,
+    "updated_at": _moment,
+}
+
+
+def _salvage_revisions(con: sqlite3.Connection, columns: list[str]) -> list[dict[str, Any]]:
+    rows = _readable_rows(con, "draft_revisions", columns, _REVISION_READERS)
+    return [row for row in rows if all(row[k] is not None for k in _REVISION_REQUIRED)]
 
 
 def _salvage(con: sqlite3.Connection) -> _Salvage:
@@ -365,18 +385,7 @@ def _salvage(con: sqlite3.Connection) -> _Salvage:
     kept = {d["id"] for d in result.drafts}
     result.revisions = [r for r in revisions if r["draft_id"] in kept]
     if "draft_documents" in tables:
-        for rowid in _rowids(con, "draft_documents"):
-            if rowid is None:
-                continue
-            raw = _read_row(con, "draft_documents", tables["draft_documents"], rowid)
-            doc = {
-                "draft_id": _text(raw.get("draft_id")),
-                "kind": _text(raw.get("kind")),
-                "path": _text(raw.get("path")),
-                "fields_total": _int(raw.get("fields_total")),
-                "fields_signed": _int(raw.get("fields_signed")),
-                "updated_at": _moment(raw.get("updated_at")),
-            }
+        for doc in _readable_rows(con, "draft_documents", tables["draft_documents"], _DOCUMENT_READERS):
             if doc["draft_id"] in kept and all(v is not None for v in doc.values()):
                 result.documents.append(doc)
     return result

@@ -5,16 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from vista_desktop.i18n import tr
 from vista_desktop.ui import tasks
+from vista_desktop.ui.dialog_parts import action_button, close_button, selected_row
 from vista_desktop.ui.dialogs import ask
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.tables import fill_rows, record_table
@@ -38,11 +33,10 @@ class BackupsDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox()
-        self.restore_button = buttons.addButton(tr("ui.backups.restore"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.restore_button.setObjectName("restore-backup-button")
-        self.restore_button.clicked.connect(self.restore_selected)
-        buttons.addButton(tr("ui.wizard.close"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
+        self.restore_button = action_button(
+            buttons, "ui.backups.restore", "restore-backup-button", self.restore_selected
+        )
+        close_button(buttons, self)
         layout = QVBoxLayout(self)
         for widget in (hint, self.table, self.status, buttons):
             layout.addWidget(widget)
@@ -63,10 +57,10 @@ class BackupsDialog(QDialog):
         self.restore_button.setEnabled(bool(self.items))
 
     def restore_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        row = selected_row(self.table)
+        if row is None:
             return
-        info = self.items[rows[0].row()]
+        info = self.items[row]
         when = info.taken_at.strftime("%d/%m/%Y %H:%M")
         if not ask(self, tr("ui.backups.title"), tr("ui.backups.question", time=when)):
             return

@@ -37,6 +37,11 @@ COLUMNS = (
 )
 # Colours that read on light and dark palettes alike; the state is also written out, never colour alone.
 STATE_COLOURS = {"overdue": "#b3261e", "due": "#8a5300", "done": "#1e6b33"}
+# Where the main window puts the deadlines list (`MainWindow._actions`): the start-up notice names this path from
+# the same catalog keys, so that the two cannot say different things.
+DEADLINES_MENU_PATH = ("ui.menu.task", "ui.deadlines.action")
+# The sort value of a cell whose text does not sort (a day count written out, a date as dd/mm/yyyy).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def deadline_text(deadline: DraftDeadline | None, today: date | None = None) -> str:
@@ -59,12 +64,44 @@ def deadline_colour(deadline: DraftDeadline | None) -> QColor | None:
     return QColor(colour) if colour else None
 
 
+def menu_path(keys: tuple[str, ...] = DEADLINES_MENU_PATH) -> str:
+    """ "Nhiệm vụ → Danh sách hạn nộp": menu texts as a clerk reads them, without mnemonics and the trailing dots."""
+    return " → ".join(tr(key).replace("&", "").removesuffix("…").strip() for key in keys)
+
+
 def soon_message(found: list[DraftDeadline]) -> str:
     """The start-up notice, or "" when nothing is overdue or due within 7 days."""
     late = sum(d.state.value == "overdue" for d in found)
     if not found:
         return ""
-    return tr("ui.deadlines.soon", count=len(found) - late, late=late)
+    return tr("ui.deadlines.soon", count=len(found) - late, late=late, where=menu_path())
+
+
+def days_text(days: int | None) -> str:
+    """The "Số ngày" column: "còn 12 ngày", "hôm nay", "quá hạn 651 ngày" rather than a bare signed number."""
+    if days is None:
+        return ""
+    if days == 0:
+        return tr("ui.deadlines.days_today")
+    return tr("ui.deadlines.days_left", days=days) if days > 0 else tr("ui.deadlines.days_late", days=-days)
+
+
+def form_name(form_id: str) -> str:
+    """A form's short title ("Mẫu 1 – Phiếu thông tin") instead of its id; the id when no definition has it."""
+    from vista_desktop.forms.titles import form_titles
+
+    found = next((t for t in form_titles() if t.form_id == form_id), None)
+    return found.short_title.text_current() if found is not None else form_id
+
+
+class _SortableItem(QTableWidgetItem):
+    """Sorts by SORT_ROLE when it is set, so that "quá hạn 3 ngày" comes before "còn 2 ngày"."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        if mine is not None and theirs is not None:
+            return bool(mine < theirs)
+        return super().__lt__(other)
 
 
 class DeadlinesDialog(QDialog):
@@ -92,6 +129,9 @@ class DeadlinesDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # No column sorted until the clerk clicks one: the service's order (what needs doing first) stands.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         buttons = QDialogButtonBox()
@@ -113,28 +153,49 @@ class DeadlinesDialog(QDialog):
 
     def show_items(self, items: list[DraftDeadline]) -> None:
         self.items = items
+        # Rows are filled in the service's order, then may be re-sorted by a header click: each row keeps the
+        # index of its deadline (SORT_ROLE of the first cell is its date, Qt.UserRole its index).
+        self.table.setSortingEnabled(False)
         self.table.setRowCount(len(items))
         for row, deadline in enumerate(items):
-            days = deadline.days_left(self.today)
-            values = (
-                deadline.due.strftime("%d/%m/%Y") if deadline.due else "",
-                tr(f"deadlines.state.{deadline.state.value}"),
-                "" if days is None or deadline.state.value == "done" else str(days),
-                deadline.form_id,
-                deadline.title or tr("ui.drafts.untitled"),
-                tr(f"deadlines.kind.{deadline.kind.value}"),
-            )
-            colour = deadline_colour(deadline)
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if colour is not None and column in (0, 1, 2):
-                    item.setForeground(colour)
-                self.table.setItem(row, column, item)
+            self._fill_row(row, index=row, deadline=deadline)
+        self.table.setSortingEnabled(True)
         self.status.setText("" if items else tr("ui.deadlines.empty"))
         if items:
             self.table.selectRow(0)
         self.loaded = True
         self._update_buttons()
+
+    def _fill_row(self, row: int, index: int, deadline: DraftDeadline) -> None:
+        days = deadline.days_left(self.today)
+        days = None if deadline.state.value == "done" else days
+        cells: tuple[tuple[str, object], ...] = (
+            (
+                deadline.due.strftime("%d/%m/%Y") if deadline.due else "",
+                deadline.due.toordinal() if deadline.due else None,
+            ),
+            (tr(f"deadlines.state.{deadline.state.value}"), deadline.sort_key()[0]),
+            (days_text(days), days),
+            (form_name(deadline.form_id), None),
+            (deadline.title or tr("ui.drafts.untitled"), None),
+            (tr(f"deadlines.kind.{deadline.kind.value}"), None),
+        )
+        colour = deadline_colour(deadline)
+        for column, (text, sort_value) in enumerate(cells):
+            item = _SortableItem(text)
+            if sort_value is not None:
+                item.setData(SORT_ROLE, sort_value)
+            if column == 0:
+                item.setData(Qt.ItemDataRole.UserRole, index)
+            if colour is not None and column in (0, 1, 2):
+                item.setForeground(colour)
+            self.table.setItem(row, column, item)
+
+    def deadline_at(self, row: int) -> DraftDeadline | None:
+        """The deadline shown on `row`, whatever order the table is sorted in."""
+        item = self.table.item(row, 0)
+        index = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return self.items[index] if isinstance(index, int) and 0 <= index < len(self.items) else None
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText(tr("ui.deadlines.failed", reason=error_text(exc)))
@@ -145,8 +206,8 @@ class DeadlinesDialog(QDialog):
 
     def open_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if rows and 0 <= rows[0].row() < len(self.items):
-            self.open_draft(self.items[rows[0].row()].draft_id)
+        if rows and (deadline := self.deadline_at(rows[0].row())) is not None:
+            self.open_draft(deadline.draft_id)
 
     def keyPressEvent(self, event: object) -> None:
         from PySide6.QtGui import QKeyEvent

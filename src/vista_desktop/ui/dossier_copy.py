@@ -28,11 +28,11 @@ def update_keep_copy(dialog: DossierDialog, button: QPushButton) -> None:
     button.setEnabled(state is not None and any(f.original is None for f in state.attached))
     kept = [f.shown_path.name for f in state.attached if f.original is not None] if state is not None else []
     tip = tr("dossier_files.keep_copy_tip")
-    button.setToolTip(f"{tip}\n{tr('ui.walk2.kept')}: {', '.join(kept)}" if kept else tip)
+    button.setToolTip(f"{tip}\n{tr('dossier_files.kept')}: {', '.join(kept)}" if kept else tip)
 
 
 def add_keep_copy_button(dialog: DossierDialog) -> QPushButton:
-    button = QPushButton(tr("ui.walk2.keep_copy"), dialog)  # with a mnemonic of its own (Alt+B)
+    button = QPushButton(tr("dossier_files.keep_copy"), dialog)  # with a mnemonic of its own (Alt+B)
     button.setObjectName("keep_copy")
     row = _row_of(dialog, dialog.detach_button)
     if row is not None:

@@ -5,6 +5,7 @@ Everything it does goes through `services.dossier_builder` and `services.dossier
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,19 @@ if TYPE_CHECKING:
     from vista_desktop.tasks import TaskContext
 
 _COLUMNS = ("slot", "requirement", "state", "files")
+
+
+@dataclass(frozen=True)
+class SignChoices:
+    """What the «Ký hồ sơ» dialog remembers of a task for the rest of the session (never the password or PIN)."""
+
+    p12: Path | None
+    capacity: str
+    output: str
+
+
+# task id → the choices made the last time its «Ký hồ sơ» dialog was used, for this run of the app only
+_REMEMBERED: dict[str, SignChoices] = {}
 
 
 def _label(key: str, buddy: QWidget, parent: QWidget) -> QLabel:
@@ -97,7 +111,7 @@ class DossierDialog(QDialog):
         self.summary.setWordWrap(True)
         self.progress = TaskProgress(self)
         # «Đính &kèm» would share Alt+K with «&Ký hồ sơ…»
-        self.attach_button = self._button("ui.walk2.attach", self.attach)
+        self.attach_button = self._button("dossier_builder.ui.attach", self.attach)
         self.attach_button.setObjectName("attach")
         self.detach_button = self._button("dossier_builder.ui.detach", self.detach)
         self.export_button = self._button("dossier_builder.ui.export", self.export)
@@ -313,11 +327,9 @@ class DossierSignDialog(QDialog):
 
         for capacity in (HOST, PI, CO_PI):
             self.capacity.addItem(tr(f"dossier_signing.ui.capacity.{capacity}"), capacity)
-        self.capacity.currentIndexChanged.connect(self.show_plan)
         form.addRow(_label("ui.walk2.capacity", self.capacity, self), self.capacity)
         self.include_attached = QCheckBox(tr("dossier_signing.ui.include_attached"), self)
         self.include_attached.setObjectName("include-attached")
-        self.include_attached.toggled.connect(self.show_plan)
         form.addRow("", self.include_attached)
         self.plan_view = QLabel(self)
         self.plan_view.setObjectName("sign-plan")
@@ -332,6 +344,11 @@ class DossierSignDialog(QDialog):
         choose_output.clicked.connect(self.choose_output)
         export_row.addWidget(choose_output)
         form.addRow(tr("dossier_signing.ui.export"), export_row)
+        self.export_problem = QLabel(self)
+        self.export_problem.setObjectName("export-problem")
+        self.export_problem.setWordWrap(True)
+        self.export_problem.setStyleSheet("color: #b3261e;")
+        form.addRow(self.export_problem)
         self.secret = QLineEdit(self)
         self.secret.setObjectName("secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -358,8 +375,33 @@ class DossierSignDialog(QDialog):
         layout.addWidget(self.add_root_button)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        self.show_plan()
+        self.running_now = False
         self.refresh_identities()
+        self._restore(_REMEMBERED.get(task_id))
+        # connected last: restoring the choices and filling the identities each re-plan once, not per signal
+        self.capacity.currentIndexChanged.connect(self.show_plan)
+        self.include_attached.toggled.connect(self.show_plan)
+        self.identity.currentIndexChanged.connect(self.show_plan)
+        self.output.textChanged.connect(self._update_sign_button)
+        self.finished.connect(self._remember)
+        self.show_plan()
+
+    # --- remembered for the session -------------------------------------------------------------------------------
+
+    def _restore(self, choices: SignChoices | None) -> None:
+        if choices is None:
+            return
+        index = self.capacity.findData(choices.capacity)
+        if index >= 0:
+            self.capacity.setCurrentIndex(index)
+        self.output.setText(choices.output)
+        if choices.p12 is not None:
+            self.use_p12(choices.p12)
+
+    def _remember(self) -> None:
+        _REMEMBERED[self.task_id] = SignChoices(
+            self.identity_picker.p12_path, str(self.capacity.currentData()), self.output.text()
+        )
 
     # --- identity -------------------------------------------------------------------------------------------------
 
@@ -386,11 +428,15 @@ class DossierSignDialog(QDialog):
 
         try:
             self.plan = self.dossier_signing.plan(
-                self.task_id, self.capacity.currentData(), include_attached=self.include_attached.isChecked()
+                self.task_id,
+                self.capacity.currentData(),
+                include_attached=self.include_attached.isChecked(),
+                identity=self.identity.currentData(),
             )
         except VistaError as exc:
             self.plan = None
             self.plan_view.setText(exc.message())
+            self._update_sign_button()
             return
         lines = [tr("dossier_signing.ui.plan") if self.plan.documents else tr("dossier_signing.nothing_to_sign")]
         for number, document in enumerate(self.plan.documents, start=1):
@@ -399,6 +445,20 @@ class DossierSignDialog(QDialog):
         if self.plan.waiting:
             lines += ["", tr("dossier_signing.ui.waiting"), *(w.message() for w in self.plan.waiting)]
         self.plan_view.setText("\n".join(lines))
+        self._update_sign_button()
+
+    def _export_blocked(self) -> list[str]:
+        """Why the export asked for cannot be made (an incomplete dossier), or nothing."""
+        if not self.output.text().strip() or self.plan is None or not self.plan.incomplete:
+            return []
+        return [tr("dossier_signing.ui.incomplete"), *self.plan.incomplete_messages()]
+
+    def _update_sign_button(self) -> None:
+        """Refuse before the PIN is typed in vain: «Ký» is off while an export is asked of an incomplete dossier."""
+        blocked = self._export_blocked()
+        self.export_problem.setText("\n".join(blocked))
+        self.export_problem.setVisible(bool(blocked))
+        self.sign_button.setEnabled(not self.running_now and not blocked)
 
     # --- signing --------------------------------------------------------------------------------------------------
 
@@ -412,6 +472,8 @@ class DossierSignDialog(QDialog):
         out = Path(self.output.text()) if self.output.text().strip() else None
         capacity, attached = self.capacity.currentData(), self.include_attached.isChecked()
         service, task_id = self.dossier_signing, self.task_id
+        self._remember()
+        self.running_now = True
         self.sign_button.setEnabled(False)
         self.add_root_button.hide()
         self.status.setStyleSheet("")
@@ -448,14 +510,14 @@ class DossierSignDialog(QDialog):
             text += "\n" + tr("dossier_signing.ui.exported", path=str(result.export.path))
         self.status.setStyleSheet("")
         self.status.setText(text)
-        self.sign_button.setEnabled(True)
+        self.running_now = False
         self.show_plan()
 
     def _failed(self, error: BaseException) -> None:
         from vista_desktop.services.dossier_builder import DossierIncomplete
         from vista_desktop.ui.errors import error_text
 
-        self.sign_button.setEnabled(True)
+        self.running_now = False
         if isinstance(error, UntrustedDossierChain):
             self.add_root_button.offer(error.chain)
             text = error.message()

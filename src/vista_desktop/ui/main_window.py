@@ -518,13 +518,19 @@ class MainWindow(QMainWindow):
     # --- files --------------------------------------------------------------------------------------------
 
     def export_selected(self) -> None:
+        if (target := self._export_target(".pdf", "ui.export.title", "ui.export.filter_pdf")) is not None:
+            self.export_documents(target[0].id, target[1])
+
+    def _export_target(
+        self, suffix: str, title_key: str, filter_key: str, path: Path | None = None
+    ) -> tuple[DraftSummary, Path] | None:
+        """The selected draft and where to write it (`path`, else asked, with a name made from the draft)."""
         summary = self.selected()
         if summary is None:
-            return
-        suggested = self.suggested_path(summary, ".pdf")
-        path = save_file(self, tr("ui.export.title"), tr("ui.export.filter_pdf"), Path(suggested))
-        if path is not None:
-            self.export_documents(summary.id, path)
+            return None
+        suggested = Path(self.suggested_path(summary, suffix))
+        path = path or save_file(self, tr(title_key), tr(filter_key), suggested)
+        return (summary, path) if path is not None else None
 
     def suggested_path(self, summary: DraftSummary, suffix: str) -> str:
         """A file name from the task code and title, in ASCII (it travels by e-mail and USB sticks), in the user's
@@ -700,17 +706,14 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def export_json(self) -> None:
-        summary = self.selected()
-        if summary is None:
+        if (target := self._export_target(".json", "ui.action.export_json", "ui.filter.json")) is None:
             return
-        suggested = self.suggested_path(summary, ".json")
-        path = save_file(self, tr("ui.action.export_json"), tr("ui.filter.json"), Path(suggested))
-        if path is not None:
-            self.run(
-                lambda _ctx: self.service.export_file(summary.id, path),
-                lambda _result: self.statusBar().showMessage(tr("ui.export.done", path=str(path))),
-                tr("ui.action.export_json"),
-            )
+        summary, path = target
+        self.run(
+            lambda _ctx: self.service.export_file(summary.id, path),
+            lambda _result: self.statusBar().showMessage(tr("ui.export.done", path=str(path))),
+            tr("ui.action.export_json"),
+        )
 
     def import_xlsx(self, path: Path | None = None) -> tasks.RunningTask | None:
         path = path or open_file(self, tr("xlsx.ui.import_action"), tr("xlsx.ui.filter"))
@@ -727,16 +730,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(tr("xlsx.ui.imported", path=str(path)))
 
     def export_xlsx(self, path: Path | None = None) -> tasks.RunningTask | None:
-        summary = self.selected()
-        if summary is None:
+        if (target := self._export_target(".xlsx", "xlsx.ui.export_action", "xlsx.ui.filter", path)) is None:
             return None
-        suggested = Path(self.suggested_path(summary, ".xlsx"))
-        path = path or save_file(self, tr("xlsx.ui.export_action"), tr("xlsx.ui.filter"), suggested)
-        if path is None:
-            return None
+        summary, chosen = target
         return self.run(
-            lambda context: self.services.xlsx.export_draft(summary.id, path, context),
-            lambda _result: self.statusBar().showMessage(tr("xlsx.ui.exported", path=str(path))),
+            lambda context: self.services.xlsx.export_draft(summary.id, chosen, context),
+            lambda _result: self.statusBar().showMessage(tr("xlsx.ui.exported", path=str(chosen))),
             tr("xlsx.ui.export_action"),
         )
 

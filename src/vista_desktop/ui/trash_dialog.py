@@ -5,16 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from vista_desktop.forms.loader import UnknownFormError
 from vista_desktop.i18n import tr
+from vista_desktop.ui.dialog_parts import action_button, close_button, selected_row
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.tables import fill_rows, record_table
 
@@ -35,11 +30,8 @@ class TrashDialog(QDialog):
         hint.setWordWrap(True)
         self.table = record_table("trashed", ("ui.drafts.col.title", "ui.drafts.col.form", "ui.trash.col.deleted"))
         buttons = QDialogButtonBox()
-        self.restore_button = buttons.addButton(tr("ui.trash.restore"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.restore_button.setObjectName("restore-button")
-        self.restore_button.clicked.connect(self.restore_selected)
-        buttons.addButton(tr("ui.wizard.close"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
+        self.restore_button = action_button(buttons, "ui.trash.restore", "restore-button", self.restore_selected)
+        close_button(buttons, self)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
@@ -72,13 +64,13 @@ class TrashDialog(QDialog):
             return summary.form_id
 
     def _update_buttons(self) -> None:
-        self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        self.restore_button.setEnabled(selected_row(self.table) is not None)
 
     def restore_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        row = selected_row(self.table)
+        if row is None:
             return
-        summary = self.items[rows[0].row()]
+        summary = self.items[row]
         try:
             self.drafts.restore(summary.id)
         except Exception as exc:

@@ -10,22 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from vista_desktop.i18n import tr
 from vista_desktop.ui import tasks
 from vista_desktop.ui.certificate_view import CertificateDialog, date_text, name_text
+from vista_desktop.ui.dialog_parts import action_button, close_button, fitted_record_table, selected_row
 from vista_desktop.ui.dialogs import ask
 from vista_desktop.ui.errors import error_text, show_error
 from vista_desktop.ui.file_dialogs import open_file
@@ -90,23 +80,14 @@ class TrustDialog(QDialog):
         self.resize(820, 420)
         intro = QLabel(tr("ui.trust.intro"))
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("trusted-roots")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = fitted_record_table("trusted-roots", COLUMNS, stretch=0)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.show_details())
         buttons = QDialogButtonBox()
-        self.add_button = self._button(buttons, "ui.trust.add", "add-root", self.add_root)
-        self.details_button = self._button(buttons, "ui.trust.details", "root-details", self.show_details)
-        self.remove_button = self._button(buttons, "ui.trust.remove", "remove-root", self.remove_selected)
-        buttons.addButton(tr("ui.cert.close"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
+        self.add_button = action_button(buttons, "ui.trust.add", "add-root", self.add_root)
+        self.details_button = action_button(buttons, "ui.trust.details", "root-details", self.show_details)
+        self.remove_button = action_button(buttons, "ui.trust.remove", "remove-root", self.remove_selected)
+        close_button(buttons, self, "ui.cert.close")
         self.status = QLabel()
         self.status.setObjectName("trust-status")
         self.status.setWordWrap(True)
@@ -114,13 +95,6 @@ class TrustDialog(QDialog):
         for widget in (intro, self.table, self.status, buttons):
             layout.addWidget(widget)
         self.reload()
-
-    def _button(self, box: QDialogButtonBox, key: str, name: str, slot: object) -> QPushButton:
-        button = QPushButton(tr(key))
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
-        return button
 
     def reload(self) -> None:
         self.loading = tasks.start(lambda _ctx: self.signing.trust_list(), self._listed, self._failed, owner=self)
@@ -148,8 +122,8 @@ class TrustDialog(QDialog):
         self.status.setText(error_text(exc))
 
     def selected(self) -> TrustedCertificate | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.entries[rows[0].row()] if rows else None
+        row = selected_row(self.table)
+        return None if row is None else self.entries[row]
 
     def _selection_changed(self) -> None:
         entry = self.selected()

@@ -6,26 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from vista_desktop.i18n import tr
 from vista_desktop.ui import tasks
 from vista_desktop.ui.certificate_view import CertificateDialog
+from vista_desktop.ui.dialog_parts import action_button, close_button, fitted_record_table, selected_row
 from vista_desktop.ui.errors import error_text, show_error
 from vista_desktop.ui.file_dialogs import open_file
 from vista_desktop.ui.progress import TaskProgress
 from vista_desktop.ui.sign_dialog import field_label
+from vista_desktop.ui.tables import fill_rows
 from vista_desktop.ui.trust_dialog import TrustDialog, add_root_from_file
 
 if TYPE_CHECKING:
@@ -59,24 +50,15 @@ class VerifyDialog(QDialog):
         self.verdict = QLabel()
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("signatures")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = fitted_record_table("signatures", COLUMNS)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.show_certificate())
         buttons = QDialogButtonBox()
-        self.open_button = self._button(buttons, "ui.verify.open", "open-button", self.choose_file)
-        self.preview_button = self._button(buttons, "ui.preview.open", "preview-button", self.show_preview)
-        self.details_button = self._button(buttons, "ui.verify.details", "cert-details", self.show_certificate)
-        self.trust_button = self._button(buttons, "ui.verify.trusted_roots", "trusted-roots", self.show_trust)
-        buttons.addButton(tr("ui.wizard.close"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
+        self.open_button = action_button(buttons, "ui.verify.open", "open-button", self.choose_file)
+        self.preview_button = action_button(buttons, "ui.preview.open", "preview-button", self.show_preview)
+        self.details_button = action_button(buttons, "ui.verify.details", "cert-details", self.show_certificate)
+        self.trust_button = action_button(buttons, "ui.verify.trusted_roots", "trusted-roots", self.show_trust)
+        close_button(buttons, self)
         layout = QVBoxLayout(self)
         for widget in (self.file_label, self.verdict, self.table, self.progress, buttons):
             layout.addWidget(widget)
@@ -84,13 +66,6 @@ class VerifyDialog(QDialog):
         self.preview_button.setEnabled(pdf is not None)
         if pdf is not None:
             self.verify(pdf)
-
-    def _button(self, box: QDialogButtonBox, key: str, name: str, slot: object) -> QPushButton:
-        button = QPushButton(tr(key))
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
-        return button
 
     def choose_file(self) -> None:
         path = open_file(self, tr("ui.verify.open"), tr("ui.export.filter_pdf"))
@@ -124,11 +99,10 @@ class VerifyDialog(QDialog):
     # --- certificates ---------------------------------------------------------------------------------------
 
     def _selection_changed(self) -> None:
-        self.details_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        self.details_button.setEnabled(selected_row(self.table) is not None)
 
     def show_certificate(self, row: int | None = None) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        row = row if isinstance(row, int) else (rows[0].row() if rows else None)
+        row = row if isinstance(row, int) else selected_row(self.table)
         if row is None or self.report is None or self.pdf is None:
             return
         field, pdf = self.report.signatures[row].field, self.pdf
@@ -178,23 +152,21 @@ class VerifyDialog(QDialog):
         if report.path != self.pdf:
             return  # the answer for a file the user has since replaced
         self.report = report
+        rows = []
         for sig in report.signatures:
             when = sig.signing_time.astimezone().strftime("%d/%m/%Y %H:%M:%S %z") if sig.signing_time else ""
             problems = "; ".join(sig.messages())  # each change after the signature named
-            values = (
-                field_label(sig.field),
-                sig.signer,
-                when,
-                tr("ui.yes") if sig.intact else tr("ui.no"),
-                tr("ui.yes") if sig.trusted else tr("ui.no"),
-                problems,
+            rows.append(
+                (
+                    field_label(sig.field),
+                    sig.signer,
+                    when,
+                    tr("ui.yes") if sig.intact else tr("ui.no"),
+                    tr("ui.yes") if sig.trusted else tr("ui.no"),
+                    problems,
+                )
             )
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        if report.signatures:
-            self.table.selectRow(0)
+        fill_rows(self.table, rows)
         if report.ok:
             self._verdict(tr("verify.ok"), True)
         else:
