@@ -139,3 +139,21 @@ def test_a_window_on_an_older_database_waits_for_the_open(qtbot, tmp_path, compl
     assert window.model.rowCount() == 0
     assert not window.hint.isVisible()  # not "no drafts yet": the list is not known
     window.close()
+
+
+def test_without_sqlite_json_functions_the_rows_are_read_one_by_one(tmp_path, complete_data) -> None:
+    from vista_desktop.storage import snapshot
+
+    class NoJson(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            if "json_group_array" in sql:
+                raise sqlite3.OperationalError("no such function: json_group_array")
+            return super().execute(sql, *args)
+
+    path = tmp_path / "vista.sqlite3"
+    make_database(path, complete_data)
+    with sqlite3.connect(path) as plain, sqlite3.connect(path, factory=NoJson) as limited:
+        for select in (snapshot.SUMMARY_SELECT, snapshot.DOCUMENTS_SELECT, snapshot.TASKS_SELECT):
+            through_json = snapshot._rows(plain, select)
+            assert [list(row) for row in snapshot._rows(limited, select)] == through_json
+            assert through_json  # each of the three has rows here

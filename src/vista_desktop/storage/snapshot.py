@@ -9,11 +9,14 @@ the full open as before. The full open refreshes the list afterwards, so a snaps
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from vista_desktop.storage.head import HEAD_REVISION
 from vista_desktop.storage.records import (
@@ -68,14 +71,35 @@ def _read(connection: sqlite3.Connection) -> ListSnapshot | None:
         return None  # an older (or newer) schema: the columns may differ until the migration has run
     # One read transaction, so that the three lists agree even while another process writes.
     connection.execute("BEGIN")
-    drafts = summaries_from_driver(connection.execute(SUMMARY_SELECT))
+    drafts = summaries_from_driver(_rows(connection, SUMMARY_SELECT))
     documents: dict[str, list[DocumentRecord]] = {}
-    for draft_id, kind, file, total, signed, updated, data_hash in connection.execute(DOCUMENTS_SELECT):
+    for draft_id, kind, file, total, signed, updated, data_hash in _rows(connection, DOCUMENTS_SELECT):
         record = DocumentRecord(kind, file, total, signed, moment(updated) or _UNKNOWN, data_hash)
         documents.setdefault(draft_id, []).append(record)
-    task_names = {task_id: code or title for task_id, title, code in connection.execute(TASKS_SELECT)}
+    task_names = {task_id: code or title for task_id, title, code in _rows(connection, TASKS_SELECT)}
     connection.execute("COMMIT")
     return ListSnapshot(drafts, documents, task_names)
+
+
+_SELECTED_COLUMNS = re.compile(r"^SELECT (.+?) FROM ", re.DOTALL)
+
+
+def _rows(connection: sqlite3.Connection, select: str) -> list[Any]:
+    """The rows of `select`, read by SQLite as one JSON array in a single step.
+
+    The sqlite3 module lets go of the GIL around every row it steps: while the GUI thread is busy loading (it
+    is, all through start-up), each row then waits for the GIL, and 10,000 rows took seconds instead of 40 ms.
+    One step builds the whole list in C without the GIL; json.loads turns it into lists in one go."""
+    columns = _SELECTED_COLUMNS.match(select)
+    assert columns is not None, select
+    try:
+        (text,) = connection.execute(
+            f"SELECT json_group_array(json_array({columns.group(1)})) FROM ({select})"
+        ).fetchone()
+    except sqlite3.OperationalError:  # an SQLite built without its JSON functions: row by row
+        return connection.execute(select).fetchall()
+    rows: list[Any] = json.loads(text)
+    return rows
 
 
 _UNKNOWN = datetime.min.replace(tzinfo=UTC)
