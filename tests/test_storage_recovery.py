@@ -327,3 +327,40 @@ def test_a_backup_that_cannot_be_made_does_not_stop_the_start(path: Path) -> Non
         assert len(DraftRepository(opened.engine).list()) == 1
     finally:
         opened.close()
+
+
+def test_recovery_keeps_tasks_dossier_files_the_outbox_and_each_drafts_task(path: Path) -> None:
+    from vista_desktop.storage.dossier_files import DossierFileRepository
+    from vista_desktop.storage.outbox import OutboxRepository
+
+    saved = make_database(path)
+    engine = open_database(path)
+    drafts = DraftRepository(engine)
+    task = drafts.create_task("Nhiệm vụ A", code="ĐTĐL.CN-01/25")
+    grouped = list(saved)[3]
+    drafts.assign_task(grouped, task.id)
+    DossierFileRepository(engine).add(task.id, "minutes", "/tmp/bien-ban.pdf", 1234, 5678, "a" * 64)
+    OutboxRepository(engine).add("5b0f7a59-0000-4000-8000-000000000001", "/tmp/ho-so", '{"files": []}', 99, grouped)
+    engine.dispose()
+    victim = list(saved)[COUNT // 2]
+    page = table_cell(path.read_bytes(), victim) // 4096
+    with path.open("r+b") as f:
+        f.seek(page * 4096)
+        f.write(b"\xab" * 4096)
+
+    recovery, recovered = open_and_read(path)
+
+    assert recovery is not None and victim not in recovered and grouped in recovered
+    engine = open_database(path)
+    try:
+        repository = DraftRepository(engine)
+        assert [(t.id, t.title, t.code) for t in repository.tasks()] == [(task.id, "Nhiệm vụ A", "ĐTĐL.CN-01/25")]
+        assert repository.get(grouped).task_id == task.id
+        files = DossierFileRepository(engine).of_task(task.id)
+        assert [(f.slot, f.path, f.size, f.sha256) for f in files] == [("minutes", "/tmp/bien-ban.pdf", 1234, "a" * 64)]
+        entries = OutboxRepository(engine).all()
+        assert [(e.submission, e.state, e.draft_id) for e in entries] == [
+            ("5b0f7a59-0000-4000-8000-000000000001", "queued", grouped)
+        ]
+    finally:
+        engine.dispose()

@@ -285,16 +285,52 @@ class _Salvage:
     drafts: list[dict[str, Any]] = field(default_factory=list)
     revisions: list[dict[str, Any]] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
+    # The other tables (tasks, dossier files, the outbox…) row by row as they were: table → rows.
+    others: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     lost: int = 0
 
 
+_CORE_TABLES = ("drafts", "draft_revisions", "draft_documents")
+_NOT_COPIED = ("alembic_version",)  # the new database gets its own, at the current revision
+
+
 def _table_columns(con: sqlite3.Connection) -> dict[str, list[str]]:
-    tables: dict[str, list[str]] = {}
+    return {name: [column for column, _type in columns] for name, columns in _table_types(con).items()}
+
+
+def _table_types(con: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Each table's columns with their declared types."""
+    tables: dict[str, list[tuple[str, str]]] = {}
     for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
         name = _text(name)
-        if name in ("drafts", "draft_revisions", "draft_documents"):
-            tables[name] = [_text(r[1]) or "" for r in con.execute(f'PRAGMA table_info("{name}")')]
+        if name and not name.startswith("sqlite_") and name not in _NOT_COPIED:
+            info = con.execute(f'PRAGMA table_info("{name}")').fetchall()
+            tables[name] = [(_text(r[1]) or "", (_text(r[2]) or "").upper()) for r in info]
     return tables
+
+
+def _reader_of(declared: str) -> Callable[[Any], Any]:
+    """How a column of another table is read back: by its declared type (what SQLAlchemy wrote)."""
+    if "INT" in declared or "BOOL" in declared:
+        return _int
+    if "DATE" in declared or "TIME" in declared:
+        return _moment
+    return _text
+
+
+def _salvage_others(con: sqlite3.Connection, types: dict[str, list[tuple[str, str]]]) -> dict[str, list[Any]]:
+    """Every readable row of the tables beyond the drafts (a NULL stays NULL; a row missing a value its new
+    table requires is left out when inserted)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for table, columns in types.items():
+        if table in _CORE_TABLES:
+            continue
+        readers = {name: _reader_of(declared) for name, declared in columns}
+        try:
+            found[table] = list(_readable_rows(con, table, [name for name, _ in columns], readers))
+        except sqlite3.DatabaseError:
+            log.warning("table %s of the damaged database cannot be read", table, exc_info=True)
+    return found
 
 
 def _readable_rows(
@@ -330,6 +366,7 @@ _DOCUMENT_READERS: dict[str, Callable[[Any], Any]] = {
     "fields_total": _int,
     "fields_signed": _int,
     "updated_at": _moment,
+    "data_hash": _text,
 }
 
 
@@ -342,7 +379,8 @@ def _salvage(con: sqlite3.Connection) -> _Salvage:
     con.text_factory = bytes  # decode ourselves: one damaged cell must not fail the whole row
     result = _Salvage()
     try:
-        tables = _table_columns(con)
+        types = _table_types(con)
+        tables = {name: [column for column, _type in columns] for name, columns in types.items()}
     except sqlite3.DatabaseError:
         log.warning("the damaged database's schema cannot be read", exc_info=True)
         return result
@@ -380,14 +418,17 @@ def _salvage(con: sqlite3.Connection) -> _Salvage:
                 "created_at": _moment(raw.get("created_at")) or saved or now,
                 "updated_at": _moment(raw.get("updated_at")) or saved or now,
                 "deleted_at": _moment(raw.get("deleted_at")),
+                "data_hash": _text(raw.get("data_hash")),
+                "task_id": _text(raw.get("task_id")),
             }
         )
     kept = {d["id"] for d in result.drafts}
     result.revisions = [r for r in revisions if r["draft_id"] in kept]
     if "draft_documents" in tables:
         for doc in _readable_rows(con, "draft_documents", tables["draft_documents"], _DOCUMENT_READERS):
-            if doc["draft_id"] in kept and all(v is not None for v in doc.values()):
+            if doc["draft_id"] in kept and all(v is not None for k, v in doc.items() if k != "data_hash"):
                 result.documents.append(doc)
+    result.others = _salvage_others(con, types)
     return result
 
 
@@ -413,6 +454,11 @@ def _build(target: Path, salvage: _Salvage) -> None:
         _insert(con, "drafts", salvage.drafts)
         _insert(con, "draft_revisions", salvage.revisions)
         _insert(con, "draft_documents", salvage.documents)
+        target_tables = _table_columns(con)
+        for table, rows in salvage.others.items():
+            if table in target_tables:  # a table the current schema still has, with the columns it still has
+                kept = set(target_tables[table])
+                _insert(con, table, [{k: v for k, v in row.items() if k in kept} for row in rows])
         con.execute("COMMIT")
         # One self-contained file to move into place; the app turns WAL on again when it opens it.
         con.execute("PRAGMA journal_mode=DELETE").fetchall()
