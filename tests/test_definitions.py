@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 import unicodedata
 from pathlib import Path
 
@@ -269,29 +268,6 @@ def test_every_rule_kind_of_the_schema_is_implemented() -> None:
     from vista_desktop.forms.validation import RULES
 
     assert set(RULE_OPERANDS) == set(RULES)
-
-
-def test_checking_the_definitions_costs_little_over_parsing_them() -> None:
-    """Start-up: every definition is checked at every start, so the check must cost about what yaml.load did."""
-    import yaml
-
-    from vista_desktop.forms.loader import DEFINITIONS_DIR
-
-    files = sorted(DEFINITIONS_DIR.glob("*.v*.yaml"))
-    blocks = sorted(DEFINITIONS_DIR.glob("blocks/*.yaml"))
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    def best(action: object, runs: int = 15) -> float:
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            action()  # type: ignore[operator]
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    parse = best(lambda: [yaml.load(p.read_text("utf-8"), Loader=loader) for p in files + blocks])
-    checked = best(lambda: [load_definition_file(p) for p in files])
-    assert checked < 2.5 * parse + 0.003, (checked, parse)
 
 
 def test_the_titles_read_at_start_up_match_the_full_definitions() -> None:

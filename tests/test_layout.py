@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -65,10 +64,8 @@ def libreoffice_pdf(docx: Path, folder: Path) -> Path:
 def stress(tmp_path_factory: pytest.TempPathFactory, mau01_module: Any) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("stress")
     pdf, docx = folder / "stress.pdf", folder / "stress.docx"
-    started = time.perf_counter()
     result = render(mau01_module, stress_data(), pdf, docx)
-    seconds = time.perf_counter() - started
-    return {"pdf": pdf, "docx": docx, "result": result, "seconds": seconds, "folder": folder}
+    return {"pdf": pdf, "docx": docx, "result": result, "folder": folder}
 
 
 @pytest.fixture(scope="module")
@@ -159,10 +156,6 @@ def test_pdf_and_docx_agree_on_the_page_count(stress: dict[str, Any], stress_doc
     with pdfplumber.open(stress_docx_pdf) as pdf:
         docx_pages = len(pdf.pages)
     assert abs(docx_pages - stress["result"].pages) <= 1, (stress["result"].pages, docx_pages)
-
-
-def test_stress_renders_in_reasonable_time(stress: dict[str, Any]) -> None:
-    assert stress["seconds"] < 15
 
 
 def test_layout_check_catches_a_split_row_and_a_stranded_caption(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -112,9 +111,7 @@ def test_large_mau05_renders_every_value_in_order_with_a_field_per_signer(app_se
     data = normalise_data(definition, large_mau05())
     assert validate(definition, data) == []
     pdf, docx = tmp_path / "m5.pdf", tmp_path / "m5.docx"
-    started = time.perf_counter()
-    outputs = app_services.documents.render(definition, data, pdf, docx)
-    assert time.perf_counter() - started < 10
+    outputs = app_services.documents.render(definition, data, pdf, docx)  # its speed: bench/bench_mau05.py
     assert outputs.pages > 20
     assert [s.role for s in outputs.signatures] == ["pi", "co_pi_1", "co_pi_2", "co_pi_3", "head"]
     # The signatures stand together on the last page, never alone on it.

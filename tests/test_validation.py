@@ -151,13 +151,13 @@ def test_messages_in_english(mau01, complete_data) -> None:
 
 def test_a_100000_character_email_is_checked_in_linear_time(mau01, complete_data) -> None:
     complete_data["host_org"]["email"] = "a@" + "." * 100_000 + "@"  # 108 s with the old regular expression
+    # Not a speed target (that is for benchmarks) but a hang guard: backtracking took 108 s on this input, and a
+    # bound twenty times what a loaded machine needs still tells the two apart.
     started = time.perf_counter()
     found = problems_of(mau01, complete_data)
-    assert time.perf_counter() - started < 1.0
     assert ("host_org.email", "value.too_long") in found
-    started = time.perf_counter()
     assert not is_email("a@" + "." * 100_000 + "@")
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 20
 
 
 @pytest.mark.parametrize(
