@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vista_intake.config import ENV_DB, ENV_STORAGE, ENV_VERIFIER, IntakeConfig, load_verifier
+
+if TYPE_CHECKING:
+    from vista_intake.db import IntakeDatabase
 
 DEFAULT_PORT = 8765
 
@@ -80,37 +84,35 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def add_account(args: argparse.Namespace) -> int:
-    from vista_intake.db import IntakeDatabase
-
-    password = os.environ.get(args.password_env, "")
-    if not password:
-        _say(f"the environment variable {args.password_env} holds no password", error=True)
-        return 1
-    db = IntakeDatabase(config_from(args).database_url)
-    try:
-        db.add_account(args.name, password)
-    finally:
-        db.dispose()
-    _say(f"account {args.name} ready")
-    return 0
+    return _add_with_password(args, lambda db, password: db.add_account(args.name, password), f"account {args.name}")
 
 
 def add_operator(args: argparse.Namespace) -> int:
+    if len(args.name) > 90:
+        _say("an operator name has at most 90 characters", error=True)
+        return 2
+    where = "the operator page is /api/v1/operator/submissions"
+    return _add_with_password(
+        args, lambda db, password: db.add_operator(args.name, password), f"operator {args.name}", where
+    )
+
+
+def _add_with_password(
+    args: argparse.Namespace, add: Callable[[IntakeDatabase, str], object], what: str, note: str = ""
+) -> int:
+    """An account or an operator, its password read from the environment variable named by --password-env."""
     from vista_intake.db import IntakeDatabase
 
     password = os.environ.get(args.password_env, "")
     if not password:
         _say(f"the environment variable {args.password_env} holds no password", error=True)
         return 1
-    if len(args.name) > 90:
-        _say("an operator name has at most 90 characters", error=True)
-        return 2
     db = IntakeDatabase(config_from(args).database_url)
     try:
-        db.add_operator(args.name, password)
+        add(db, password)
     finally:
         db.dispose()
-    _say(f"operator {args.name} ready: the operator page is /api/v1/operator/submissions")
+    _say(f"{what} ready" + (f": {note}" if note else ""))
     return 0
 
 
