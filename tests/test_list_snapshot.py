@@ -157,3 +157,19 @@ def test_without_sqlite_json_functions_the_rows_are_read_one_by_one(tmp_path, co
             through_json = snapshot._rows(plain, select)
             assert [list(row) for row in snapshot._rows(limited, select)] == through_json
             assert through_json  # each of the three has rows here
+
+
+def test_a_first_start_shows_the_empty_list_hint_once_the_database_is_open(qtbot, tmp_path) -> None:
+    from vista_desktop.ui.app import Application
+
+    services = AppServices(tmp_path / "vista.sqlite3")
+    assert services.prefetch_list().result(timeout=10) is None  # no database yet: no snapshot
+    controller = Application(services)
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    with qtbot.waitSignal(controller.service_loaded, timeout=20000):
+        pass
+    assert controller.window.hint.isVisible()
+    assert controller.window.hint.text()
+    controller.window.close()
+    services.close()

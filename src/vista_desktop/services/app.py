@@ -67,6 +67,14 @@ class AppServices:
         self.list_snapshot = future
         return future
 
+    def listing(self) -> ListSnapshot:
+        """The drafts list as the window shows it (the same shape as the start-up snapshot), from the database."""
+        from vista_desktop.storage.snapshot import ListSnapshot
+
+        repository = self.repository()
+        task_names = {t.id: t.code or t.title for t in repository.tasks()}
+        return ListSnapshot(repository.list(), repository.documents(), task_names)
+
     def open_storage(self) -> None:
         """Open (and if needed recover, create or upgrade) the database now; later calls reuse it."""
         self.repository()

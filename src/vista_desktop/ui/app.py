@@ -24,6 +24,7 @@ from vista_desktop.ui.qt_translations import install_translations
 
 if TYPE_CHECKING:
     from vista_desktop.services.deadlines import DraftDeadline
+    from vista_desktop.services.drafts import ListSnapshot
 
 log = logging.getLogger(__name__)
 UI_FONTS = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
@@ -78,10 +79,15 @@ class Application(QObject):
 
     def _open_storage(self) -> None:
         if not self.services.storage_open:
-            tasks.start(lambda _ctx: self.services.open_storage(), self._storage_ready, self._storage_failed)
+            tasks.start(lambda _ctx: self._open_and_list(), self._storage_ready, self._storage_failed)
 
-    def _storage_ready(self, _result: object) -> None:
-        self.window.storage_ready()
+    def _open_and_list(self) -> ListSnapshot:
+        # The list is read here, on the worker, not by the window on the GUI thread (10,000 drafts: ~0.1 s).
+        self.services.open_storage()
+        return self.services.listing()
+
+    def _storage_ready(self, listing: ListSnapshot) -> None:
+        self.window.storage_ready(listing)
         self.service_loaded.emit()
         if (report := self.services.recovery) is not None:
             QMessageBox.warning(self.window, i18n.tr("ui.storage.recovered_title"), report.message())

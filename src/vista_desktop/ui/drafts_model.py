@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftDetails, DraftSummary
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS = (
@@ -165,8 +164,6 @@ class DraftsModel(QAbstractTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(draft, column)
-        if role == SORT_ROLE:
-            return self._sort_key(draft, column)
         if role == SEARCH_ROLE:
             return fold(" ".join(self._text(draft, c) for c in (FORM, TITLE, CODE, PI)))
         if role == Qt.ItemDataRole.ForegroundRole and column == SIGNATURES and self._outdated(draft):

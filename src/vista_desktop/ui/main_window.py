@@ -99,11 +99,11 @@ class MainWindow(QMainWindow):
     def service(self) -> DraftService:
         return self.services.drafts
 
-    def storage_ready(self) -> None:
+    def storage_ready(self, listing: ListSnapshot | None = None) -> None:
         """The database is open (on a worker, after the window showed): fill the list, or bring the start-up
-        snapshot up to date, keeping the selection."""
+        snapshot up to date, keeping the selection (`listing`: the list as the worker already read it)."""
         self.storage_loaded = True
-        self.refresh()
+        self.refresh(listing=listing)
         pending, self._pending_open = self._pending_open, None
         if pending is not None and (summary := self.model.draft(pending)) is not None:
             self.open_draft(summary)
@@ -126,17 +126,8 @@ class MainWindow(QMainWindow):
         self.snapshot_settled.emit()
 
     def _apply_snapshot(self, snapshot: ListSnapshot | None) -> None:
-        if snapshot is None or self.storage_loaded:
-            return
-        self.model.task_names = snapshot.task_names
-        self.model.reset(snapshot.drafts, snapshot.documents)
-        if self.proxy.rowCount():
-            self.table.selectRow(0)
-        self.statusBar().showMessage(tr("ui.drafts.count", count=len(self.model.drafts)))
-        self.list_known = True
-        self._update_actions()
-        self._update_hint()
-        self.drafts_listed.emit()
+        if snapshot is not None and not self.storage_loaded:
+            self._show_listing(snapshot)
 
     def _table(self) -> QTableView:
         table = QTableView(self)
@@ -359,11 +350,17 @@ class MainWindow(QMainWindow):
 
     # --- drafts -------------------------------------------------------------------------------------------
 
-    def refresh(self, select: str | None = None) -> None:
-        """Reload the list, keeping (or moving to `select`) the selected draft; details follow from a worker."""
+    def refresh(self, select: str | None = None, listing: ListSnapshot | None = None) -> None:
+        """Reload the list (or show `listing`, read already), keeping (or moving to `select`) the selected draft;
+        details follow from a worker."""
+        self._show_listing(listing or self.services.listing(), select)
+        self._load_details()
+
+    def _show_listing(self, listing: ListSnapshot, select: str | None = None) -> None:
         selected = self.selected()
-        self.model.task_names = {t.id: t.code or t.title for t in self.services.results.tasks()}
-        self.model.reset(self.service.list(), self.services.documents.documents())
+        self.list_known = True  # before the reset: the empty-list hint follows the reset
+        self.model.task_names = listing.task_names
+        self.model.reset(listing.drafts, listing.documents)
         wanted = select or (selected.id if selected is not None else None)
         row = self.proxy.row_of(wanted) if wanted else -1
         if row < 0 and self.proxy.rowCount():
@@ -372,9 +369,7 @@ class MainWindow(QMainWindow):
             self.table.selectRow(row)
             self.table.scrollTo(self.proxy.index(row, 0))
         self.statusBar().showMessage(tr("ui.drafts.count", count=len(self.model.drafts)))
-        self.list_known = True
         self._update_actions()
-        self._load_details()
         self.drafts_listed.emit()
 
     def _load_details(self) -> None:
