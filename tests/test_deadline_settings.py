@@ -131,7 +131,7 @@ def test_the_dialog_saves_and_the_deadline_list_changes(qtbot: Any, window: Any,
     window.refresh(select=sheet)
 
     def due_shown() -> date | None:
-        deadline = window.model._deadline(window.model._by_id[sheet])
+        deadline = window.model._deadline(window.model.draft(sheet))
         return None if deadline is None else deadline.due
 
     qtbot.waitUntil(lambda: due_shown() is not None)

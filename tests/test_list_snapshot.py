@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from vista_desktop.services.app import AppServices
 from vista_desktop.storage.drafts import DraftRepository
@@ -172,4 +173,82 @@ def test_a_first_start_shows_the_empty_list_hint_once_the_database_is_open(qtbot
     assert controller.window.hint.isVisible()
     assert controller.window.hint.text()
     controller.window.close()
+    services.close()
+
+
+def test_the_snapshot_makes_each_summary_when_it_is_looked_at(tmp_path, complete_data) -> None:
+    """Read column by column, the snapshot's summaries are made on demand, each equal to the repository's, in
+    the list's order; a draft outside any task, or never hashed, reads None as through the ORM."""
+    from vista_desktop.storage.snapshot import ListedSummaries
+
+    path = tmp_path / "vista.sqlite3"
+    make_database(path, complete_data)
+    snapshot = read_list_snapshot(path)
+    assert snapshot is not None
+    drafts = snapshot.drafts
+    assert isinstance(drafts, ListedSummaries)
+    assert drafts.newest_first
+    assert drafts.made == 0
+    services = AppServices(path)
+    try:
+        listed = services.repository().list()
+        assert drafts[1] == listed[1]
+        assert drafts.made == 1
+        assert drafts[-1] is drafts[1]  # made once, then kept
+        assert list(drafts) == listed
+        assert drafts[0:2] == listed
+        assert {d.task_id is None for d in drafts} == {True, False}
+        assert all(isinstance(d.revision, int) for d in drafts)
+    finally:
+        services.close()
+
+
+def test_a_value_holding_the_separator_reads_the_rows_as_before(tmp_path, complete_data) -> None:
+    path = tmp_path / "vista.sqlite3"
+    services = AppServices(path)
+    repository = services.repository()
+    odd = repository.create("mau-01", "2023", {**complete_data})
+    repository.create("mau-01", "2023", {**complete_data})
+    services.close()
+    with sqlite3.connect(path) as connection:  # the app cleans titles; a file written by another tool may not
+        connection.execute("UPDATE drafts SET title = ? WHERE id = ?", ("Tên\x1fcó ký tự lạ", odd.id))
+    snapshot = read_list_snapshot(path)
+    services = AppServices(path)
+    try:
+        assert snapshot is not None
+        assert list(snapshot.drafts) == services.repository().list()
+        assert any("\x1f" in d.title for d in snapshot.drafts)
+    finally:
+        services.close()
+
+
+def test_the_first_paint_makes_the_summaries_of_the_rows_on_screen_only(qtbot, tmp_path, complete_data) -> None:
+    from vista_desktop.storage.snapshot import ListedSummaries
+    from vista_desktop.ui.drafts_model import fold
+    from vista_desktop.ui.main_window import MainWindow
+
+    path = tmp_path / "vista.sqlite3"
+    services = AppServices(path)
+    repository = services.repository()
+    for number in range(120):
+        repository.create("mau-01", "2023", {**complete_data}, title=f"Đề tài số {number}")
+    services.close()
+    services = AppServices(path)
+    snapshot = services.prefetch_list().result(timeout=10)
+    assert isinstance(snapshot.drafts, ListedSummaries)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.resize(900, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    window.table.viewport().repaint()
+    assert window.model.rowCount() == 120
+    assert window.model.drafts is snapshot.drafts  # already in the list's order: not sorted again
+    assert 0 < snapshot.drafts.made < 60
+    # Sorting by another column (a click on its header) makes them all and orders them.
+    window.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    titles = [window.proxy.draft_at(row).title for row in range(window.proxy.rowCount())]
+    assert titles == sorted(titles, key=fold)
+    assert titles != [d.title for d in snapshot.drafts]
+    window.close()
     services.close()

@@ -13,10 +13,11 @@ import json
 import logging
 import re
 import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from vista_desktop.storage.head import HEAD_REVISION
 from vista_desktop.storage.records import (
@@ -25,9 +26,10 @@ from vista_desktop.storage.records import (
     DraftSummary,
     moment,
     summaries_from_driver,
+    summary_of_row,
 )
 
-__all__ = ["ListSnapshot", "read_list_snapshot"]
+__all__ = ["ListSnapshot", "ListedSummaries", "read_list_snapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ TASKS_SELECT = "SELECT id, title, code FROM tasks"
 class ListSnapshot:
     """What the drafts list shows: the drafts, their documents by draft id, task names by task id."""
 
-    drafts: list[DraftSummary]
+    drafts: Sequence[DraftSummary]
     documents: dict[str, list[DocumentRecord]]
     task_names: dict[str, str]
 
@@ -71,7 +73,7 @@ def _read(connection: sqlite3.Connection) -> ListSnapshot | None:
         return None  # an older (or newer) schema: the columns may differ until the migration has run
     # One read transaction, so that the three lists agree even while another process writes.
     connection.execute("BEGIN")
-    drafts = summaries_from_driver(_rows(connection, SUMMARY_SELECT))
+    drafts = _summaries(connection)
     documents: dict[str, list[DocumentRecord]] = {}
     for draft_id, kind, file, total, signed, updated, data_hash in _rows(connection, DOCUMENTS_SELECT):
         record = DocumentRecord(kind, file, total, signed, moment(updated) or _UNKNOWN, data_hash)
@@ -103,3 +105,82 @@ def _rows(connection: sqlite3.Connection, select: str) -> list[Any]:
 
 
 _UNKNOWN = datetime.min.replace(tzinfo=UTC)
+_SEPARATOR, _NULL = "\x1f", "\x1e"
+_NULLABLE = ("data_hash", "task_id")
+
+
+def _summaries(connection: sqlite3.Connection) -> Sequence[DraftSummary]:
+    """The drafts, as ListedSummaries read column by column: SQLite joins each column into one string (in C,
+    without the GIL) and Python splits it, so the start-up thread holds the GIL for a few milliseconds, not the
+    ~30 ms that 10,000 rows of JSON made into summaries cost while the window loads. A value holding the
+    separator (or an SQLite without group_concat's order) falls back to the rows as before."""
+    columns = _column_names(SUMMARY_SELECT)
+    joined = ", ".join(
+        f"group_concat(coalesce({c}, char(30)), char(31))" if c in _NULLABLE else f"group_concat({c}, char(31))"
+        for c in columns
+    )
+    count, *texts = connection.execute(f"SELECT count(*), {joined} FROM ({SUMMARY_SELECT})").fetchone()
+    if not count:
+        return []
+    split = [text.split(_SEPARATOR) if text is not None else [] for text in texts]
+    if any(len(values) != count for values in split):
+        return summaries_from_driver(_rows(connection, SUMMARY_SELECT))
+    for name in _NULLABLE:
+        values = split[columns.index(name)]
+        if _NULL in values:
+            split[columns.index(name)] = [None if v == _NULL else v for v in values]
+    split[columns.index("revision")] = list(map(int, split[columns.index("revision")]))
+    updated = split[columns.index("updated_at")]
+    # Newest first as the list orders them (by time): the app's own naive UTC text orders as its time does.
+    in_order = (
+        set(map(len, updated)) <= {19, 26}
+        and not any(mark in texts[columns.index("updated_at")] for mark in "TZ+")
+        and updated == sorted(updated, reverse=True)
+    )
+    return ListedSummaries(list(zip(*split, strict=True)), newest_first=in_order)
+
+
+def _column_names(select: str) -> list[str]:
+    columns = _SELECTED_COLUMNS.match(select)
+    assert columns is not None, select
+    return columns.group(1).split(", ")
+
+
+class ListedSummaries(Sequence[DraftSummary]):
+    """The drafts of the start-up snapshot in the list's order (SUMMARY_SELECT: the newest save first), each
+    made into a DraftSummary when it is first looked at: the first paint looks at the rows on screen only."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], *, newest_first: bool) -> None:
+        self._rows = rows
+        self.newest_first = newest_first  # in the list's default order (the newest save first): no sort needed
+        self._made: list[DraftSummary | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> DraftSummary: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DraftSummary]: ...
+
+    def __getitem__(self, index: int | slice) -> DraftSummary | list[DraftSummary]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        made = self._made[index]
+        if made is None:
+            made = self._made[index] = summary_of_row(self._rows[index])
+        return made
+
+    def __iter__(self) -> Iterator[DraftSummary]:
+        return map(self.__getitem__, range(len(self._rows)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # like a list
+
+    @property
+    def made(self) -> int:
+        """How many summaries were made so far."""
+        return sum(1 for made in self._made if made is not None)

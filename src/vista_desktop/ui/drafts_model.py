@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -71,22 +72,36 @@ def ascii_file_stem(*parts: str, limit: int = 60) -> str:
 class DraftsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
-        self.drafts: list[DraftSummary] = []
+        self.drafts: Sequence[DraftSummary] = []
         self.documents: dict[str, list[DocumentRecord]] = {}
         # Read from each draft's data on a worker; kept with the time of the save they were read from.
         self.details: dict[str, tuple[datetime, DraftDetails]] = {}
         self.task_names: dict[str, str] = {}  # task id → what the "Nhiệm vụ" column shows (code, else title)
-        self._by_id: dict[str, DraftSummary] = {}
+        self._by_id: dict[str, DraftSummary] | None = {}  # by id; None: to be made when first asked
         # The model sorts itself (Python's sort over one key per row, computed once): a sorting proxy would call
         # data() back through Qt O(n log n) times — seconds for 10,000 drafts.
         self.sort_column, self.sort_order = SAVED, Qt.SortOrder.DescendingOrder
 
-    def reset(self, drafts: list[DraftSummary], documents: dict[str, list[DocumentRecord]] | None = None) -> None:
+    def reset(self, drafts: Sequence[DraftSummary], documents: dict[str, list[DocumentRecord]] | None = None) -> None:
         self.beginResetModel()
-        self.drafts = self._sorted(drafts)
-        self._by_id = {d.id: d for d in drafts}
+        if getattr(drafts, "newest_first", False) and self._newest_first:
+            # The start-up snapshot, already in this order: kept as it is, its summaries made as rows are shown.
+            self.drafts = drafts
+        else:
+            self.drafts = self._sorted(drafts)
+        self._by_id = None
         self.documents = documents or {}
         self.endResetModel()
+
+    @property
+    def _newest_first(self) -> bool:
+        return self.sort_column == SAVED and self.sort_order == Qt.SortOrder.DescendingOrder
+
+    @property
+    def by_id(self) -> dict[str, DraftSummary]:
+        if self._by_id is None:
+            self._by_id = {d.id: d for d in self.drafts}
+        return self._by_id
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_column, self.sort_order = column, order
@@ -102,7 +117,7 @@ class DraftsModel(QAbstractTableModel):
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 
-    def _sorted(self, drafts: list[DraftSummary]) -> list[DraftSummary]:
+    def _sorted(self, drafts: Sequence[DraftSummary]) -> list[DraftSummary]:
         if self.sort_column < 0:
             return list(drafts)
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
@@ -124,20 +139,23 @@ class DraftsModel(QAbstractTableModel):
                 self.sort(self.sort_column, self.sort_order)  # the keys were not known when it was sorted
 
     def draft(self, draft_id: str) -> DraftSummary | None:
-        return self._by_id.get(draft_id)
+        return self.by_id.get(draft_id)
 
     def details_of(self, draft_id: str) -> DraftDetails | None:
         known = self.details.get(draft_id)
         return known[1] if known else None
 
     def signatures_text(self, draft_id: str) -> str:
-        records = self.documents.get(draft_id, [])
+        draft = self.by_id.get(draft_id)
+        return self._signatures(draft) if draft is not None else tr("ui.signatures.none")
+
+    def _signatures(self, draft: DraftSummary) -> str:
+        records = self.documents.get(draft.id, [])
         if not records:
             return tr("ui.signatures.none")
-        draft = self._by_id.get(draft_id)
         return "; ".join(
             tr(
-                "ui.signatures.outdated" if draft is not None and r.outdated(draft) else "ui.signatures.state",
+                "ui.signatures.outdated" if r.outdated(draft) else "ui.signatures.state",
                 signed=r.fields_signed,
                 total=r.fields_total,
             )
@@ -191,7 +209,7 @@ class DraftsModel(QAbstractTableModel):
         if column == PROGRESS:
             return tr("ui.drafts.progress", filled=details.filled, total=details.required) if details else "…"
         if column == SIGNATURES:
-            return self.signatures_text(draft.id)
+            return self._signatures(draft)
         if column == DEADLINE:
             return deadline_text(self._deadline(draft))
         return draft.updated_at.astimezone().strftime("%d/%m/%Y %H:%M")
