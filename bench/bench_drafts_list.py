@@ -67,6 +67,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as full:
         filled_in = fill_profile(full, count)
         print(f"{count} drafts written in {filled_in:.1f} s")
+        os.sync()  # the drafts just written go to disk now, not while the first launches are timed
         for name, profile in (("no drafts", empty), (f"{count} drafts", full)):
             shown, listed, all_listed, opened = measure(profile, runs)
             verdict = "ok" if listed * 1000 <= GOAL_MS else f"over the {GOAL_MS} ms goal"

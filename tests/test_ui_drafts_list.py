@@ -63,6 +63,33 @@ def test_search_ignores_marks_and_case_and_filters_combine(qtbot, window, servic
     assert window.selected() is not None  # a row stays selected while filtering
 
 
+def test_search_words_and_filters_combine_and_never_match_the_filters_own_markers(
+    qtbot, window, service, complete_data
+) -> None:
+    make_three(service, complete_data)
+    window.refresh()
+    qtbot.waitUntil(window.details_loaded, timeout=5000)
+    for word in ("status", "form", "draft", "mau-01 form"):  # the filter's own markers are not text to find
+        window.search.clear()
+        type_text(window.search, word)
+        assert shown_titles(window) == [], word
+    window.search.clear()
+    type_text(window.search, "d.(")  # read as text, not as a pattern
+    assert shown_titles(window) == []
+    window.search.clear()
+    type_text(window.search, "tay nguyen")
+    window.status_filter.setCurrentIndex(window.status_filter.findData("complete"))
+    assert shown_titles(window) == []  # both must hold
+    window.status_filter.setCurrentIndex(window.status_filter.findData("draft"))
+    assert shown_titles(window) == ["Điều tra đa dạng sinh học Tây Nguyên"]
+    window.form_filter.setCurrentIndex(window.form_filter.findData("mau-05"))
+    assert shown_titles(window) == []
+    window.form_filter.setCurrentIndex(0)
+    window.status_filter.setCurrentIndex(0)
+    window.search.clear()
+    assert len(shown_titles(window)) == 3
+
+
 def test_every_column_sorts_through_its_header(qtbot, window, service, complete_data) -> None:
     make_three(service, complete_data)
     window.refresh()
@@ -82,6 +109,8 @@ def test_every_column_sorts_through_its_header(qtbot, window, service, complete_
 def test_empty_list_hint_and_actions_without_selection(qtbot, window, service) -> None:
     assert window.hint.isVisible()
     assert window.hint.text().startswith("Chưa có bản nháp nào — bấm Tạo mới")
+    # Written in grey, as the hint it is (the colour of the role it is drawn with on the list's background).
+    assert window.hint.palette().color(window.hint.foregroundRole()).name() == "#5f6368"
     for action in (window.open_action, window.duplicate_action, window.delete_action, window.export_action):
         assert not action.isEnabled()
     assert window.verify_action.isEnabled()  # verifies any PDF, no draft needed

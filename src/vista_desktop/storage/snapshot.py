@@ -129,7 +129,6 @@ def _summaries(connection: sqlite3.Connection) -> Sequence[DraftSummary]:
         values = split[columns.index(name)]
         if _NULL in values:
             split[columns.index(name)] = [None if v == _NULL else v for v in values]
-    split[columns.index("revision")] = list(map(int, split[columns.index("revision")]))
     updated = split[columns.index("updated_at")]
     # Newest first as the list orders them (by time): the app's own naive UTC text orders as its time does.
     in_order = (
@@ -137,7 +136,7 @@ def _summaries(connection: sqlite3.Connection) -> Sequence[DraftSummary]:
         and not any(mark in texts[columns.index("updated_at")] for mark in "TZ+")
         and updated == sorted(updated, reverse=True)
     )
-    return ListedSummaries(list(zip(*split, strict=True)), newest_first=in_order)
+    return ListedSummaries(split, newest_first=in_order)
 
 
 def _column_names(select: str) -> list[str]:
@@ -150,13 +149,17 @@ class ListedSummaries(Sequence[DraftSummary]):
     """The drafts of the start-up snapshot in the list's order (SUMMARY_SELECT: the newest save first), each
     made into a DraftSummary when it is first looked at: the first paint looks at the rows on screen only."""
 
-    def __init__(self, rows: list[tuple[Any, ...]], *, newest_first: bool) -> None:
-        self._rows = rows
+    _REVISION = _column_names(SUMMARY_SELECT).index("revision")
+
+    def __init__(self, columns: list[list[Any]], *, newest_first: bool) -> None:
+        """`columns`: SUMMARY_SELECT's columns as text (revision too), of equal length."""
+        self._columns = columns
+        self._count = len(columns[0])
         self.newest_first = newest_first  # in the list's default order (the newest save first): no sort needed
-        self._made: list[DraftSummary | None] = [None] * len(rows)
+        self._made: list[DraftSummary | None] = [None] * self._count
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> DraftSummary: ...
@@ -166,14 +169,16 @@ class ListedSummaries(Sequence[DraftSummary]):
 
     def __getitem__(self, index: int | slice) -> DraftSummary | list[DraftSummary]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._rows)))]
+            return [self[i] for i in range(*index.indices(self._count))]
         made = self._made[index]
         if made is None:
-            made = self._made[index] = summary_of_row(self._rows[index])
+            row = [column[index] for column in self._columns]
+            row[self._REVISION] = int(row[self._REVISION])
+            made = self._made[index] = summary_of_row(row)
         return made
 
     def __iter__(self) -> Iterator[DraftSummary]:
-        return map(self.__getitem__, range(len(self._rows)))
+        return map(self.__getitem__, range(self._count))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
