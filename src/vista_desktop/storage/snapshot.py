@@ -92,11 +92,9 @@ def _rows(connection: sqlite3.Connection, select: str) -> list[Any]:
     The sqlite3 module lets go of the GIL around every row it steps: while the GUI thread is busy loading (it
     is, all through start-up), each row then waits for the GIL, and 10,000 rows took seconds instead of 40 ms.
     One step builds the whole list in C without the GIL; json.loads turns it into lists in one go."""
-    columns = _SELECTED_COLUMNS.match(select)
-    assert columns is not None, select
     try:
         (text,) = connection.execute(
-            f"SELECT json_group_array(json_array({columns.group(1)})) FROM ({select})"
+            f"SELECT json_group_array(json_array({_selected(select)})) FROM ({select})"
         ).fetchone()
     except sqlite3.OperationalError:  # an SQLite built without its JSON functions: row by row
         return connection.execute(select).fetchall()
@@ -113,7 +111,8 @@ def _summaries(connection: sqlite3.Connection) -> Sequence[DraftSummary]:
     """The drafts, as ListedSummaries read column by column: SQLite joins each column into one string (in C,
     without the GIL) and Python splits it, so the start-up thread holds the GIL for a few milliseconds, not the
     ~30 ms that 10,000 rows of JSON made into summaries cost while the window loads. A value holding the
-    separator (or an SQLite without group_concat's order) falls back to the rows as before."""
+    separator falls back to the rows as before; an order other than the newest save first is said, not assumed
+    (`newest_first`), and the list then sorts them."""
     columns = _column_names(SUMMARY_SELECT)
     joined = ", ".join(
         f"group_concat(coalesce({c}, char(30)), char(31))" if c in _NULLABLE else f"group_concat({c}, char(31))"
@@ -139,10 +138,15 @@ def _summaries(connection: sqlite3.Connection) -> Sequence[DraftSummary]:
     return ListedSummaries(split, newest_first=in_order)
 
 
-def _column_names(select: str) -> list[str]:
+def _selected(select: str) -> str:
+    """What `select` selects, as written ("id, form_id, …")."""
     columns = _SELECTED_COLUMNS.match(select)
     assert columns is not None, select
-    return columns.group(1).split(", ")
+    return columns.group(1)
+
+
+def _column_names(select: str) -> list[str]:
+    return _selected(select).split(", ")
 
 
 class ListedSummaries(Sequence[DraftSummary]):

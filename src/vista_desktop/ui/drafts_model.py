@@ -78,7 +78,7 @@ class DraftsModel(QAbstractTableModel):
         # Read from each draft's data on a worker; kept with the time of the save they were read from.
         self.details: dict[str, tuple[datetime, DraftDetails]] = {}
         self.task_names: dict[str, str] = {}  # task id → what the "Nhiệm vụ" column shows (code, else title)
-        self._by_id: dict[str, DraftSummary] | None = {}  # by id; None: to be made when first asked
+        self._by_id: dict[str, DraftSummary] | None = None  # by id, made when first asked (see `by_id`)
         # The model sorts itself (Python's sort over one key per row, computed once): a sorting proxy would call
         # data() back through Qt O(n log n) times — seconds for 10,000 drafts.
         self.sort_column, self.sort_order = SAVED, Qt.SortOrder.DescendingOrder
@@ -276,10 +276,6 @@ class DraftsFilter(QSortFilterProxyModel):
     def set_status(self, status: str | None) -> None:
         self.status = status
         self._apply()
-
-    @property
-    def filtering(self) -> bool:
-        return bool(self.words or self.form_id or self.status)
 
     def _apply(self) -> None:
         # SEARCH_ROLE reads "<folded text>\x1fform=<id>\x1fstatus=<status>\x1f": each condition is a lookahead;
