@@ -90,6 +90,17 @@ def test_search_words_and_filters_combine_and_never_match_the_filters_own_marker
     assert len(shown_titles(window)) == 3
 
 
+def test_a_search_typed_before_the_details_arrive_finds_them_once_they_do(qtbot, window, service, complete_data):
+    make_three(service, complete_data)
+    window.refresh()
+    type_text(window.search, "b2024")  # the task code: read from each draft's data on a worker
+    qtbot.waitUntil(lambda: shown_titles(window) == ["Xây dựng cơ sở dữ liệu giống lúa"], timeout=5000)
+    qtbot.waitUntil(lambda: not window.model.prepare_search(), timeout=5000)
+    window.search.clear()
+    type_text(window.search, "nhung")
+    assert len(shown_titles(window)) == 1
+
+
 def test_every_column_sorts_through_its_header(qtbot, window, service, complete_data) -> None:
     make_three(service, complete_data)
     window.refresh()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -387,13 +388,20 @@ class MainWindow(QMainWindow):
             return
         saved = {d.id: d.updated_at for d in self.model.drafts}
         service = self.service
-        model = self.model
         tasks.start(
             lambda _ctx: service.details(missing),
-            lambda found: model.set_details(found, saved),
+            lambda found: self._details_arrived(found, saved),
             lambda exc: log.warning("draft details not read: %s", exc),
             owner=self,
         )
+
+    def _details_arrived(self, found: dict[str, DraftDetails], saved: dict[str, datetime]) -> None:
+        self.model.set_details(found, saved)
+        self._prepare_search()
+
+    def _prepare_search(self) -> None:
+        if self.model.prepare_search():
+            QTimer.singleShot(0, self, self._prepare_search)  # the next slice after the events waiting
 
     def details_loaded(self) -> bool:
         return not self.model.missing_details()
