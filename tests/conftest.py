@@ -26,6 +26,40 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["VISTA_FUZZ_LONG"] = "1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cycles_collected_on_the_main_thread() -> Iterator[None]:
+    """As in the app (vista_desktop.collection): a worker of one test must never destroy the Qt objects of
+    another in the middle of a collection. Collected after each test instead, on the main thread, and from the
+    GUI's timer while a test runs Qt's event loop."""
+    import gc
+
+    from vista_desktop.collection import take_over
+
+    take_over()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test() -> Iterator[None]:
+    import gc
+    import sys
+
+    from vista_desktop.collection import collect_due
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        from vista_desktop.ui.garbage import collect_on_gui_thread
+
+        if (app := QApplication.instance()) is not None:
+            collect_on_gui_thread(app)
+    yield
+    if gc.isenabled():  # a test that turned it on (to start from the default) leaves it as the session has it
+        gc.disable()
+    collect_due()
+
+
 @pytest.fixture(autouse=True)
 def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     from vista_desktop import i18n

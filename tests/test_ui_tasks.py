@@ -123,3 +123,20 @@ def test_verifying_shows_progress_and_can_be_cancelled(qtbot, tmp_path, monkeypa
     gate.set()
     qtbot.waitUntil(lambda: "huỷ" in dialog.verdict.text().lower(), timeout=10000)
     qtbot.waitUntil(lambda: not dialog.progress.isVisible(), timeout=5000)
+
+
+def test_a_finished_task_leaves_nothing_behind(qtbot) -> None:
+    """Its QObject, future and result go once the callbacks ran (a connected lambda used to keep them for good:
+    a 10,000-draft list read at start-up stayed in memory), deleted by Qt on the GUI thread."""
+    import gc
+    import weakref
+
+    class Result:
+        pass
+
+    results: list[weakref.ref[Result]] = []
+    running = tasks.start(lambda _ctx: Result(), lambda value: results.append(weakref.ref(value)), print)
+    task = weakref.ref(running)
+    del running
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    qtbot.waitUntil(lambda: gc.collect() >= 0 and task() is None and results[0]() is None, timeout=5000)

@@ -9,7 +9,7 @@ import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -19,6 +19,7 @@ from vista_desktop.services.app import AppServices
 from vista_desktop.settings import load_settings, save_settings
 from vista_desktop.ui import tasks
 from vista_desktop.ui.errors import error_text
+from vista_desktop.ui.garbage import collect_on_gui_thread
 from vista_desktop.ui.main_window import MainWindow
 from vista_desktop.ui.qt_translations import install_translations
 
@@ -59,6 +60,8 @@ class Application(QObject):
 
     def __init__(self, services: AppServices | None = None) -> None:
         super().__init__()
+        if (app := QCoreApplication.instance()) is not None:
+            collect_on_gui_thread(app)  # before any worker starts: see vista_desktop.collection
         self.services = services or AppServices()
         self.window = self._make_window()
 
@@ -165,6 +168,7 @@ def run_gui(services: AppServices | None = None) -> int:
         return 1
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    collect_on_gui_thread(app)  # the start-up snapshot's thread may already be running
     app.setApplicationName("VISTA Desktop")
     app.setOrganizationName("VISTA")
     load_fonts(app)

@@ -242,7 +242,7 @@ class SyncMonitor(QObject):
         view: TaskProgress,
         on_progress: Callable[[float | None, str], None],
     ) -> tasks.RunningTask | None:
-        if self.draining is not None:
+        if self.draining is not None and not self.draining.done:
             # A background send is already on its way: "Gửi ngay" joins it — its progress shown, Hủy stopping it —
             # rather than starting a second one or refusing.
             running = self.draining

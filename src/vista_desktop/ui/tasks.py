@@ -96,9 +96,16 @@ def start(
         running.progressed.connect(on_progress)
     if view is not None:
         view.attach(running, message)
-    running.finished.connect(lambda: _running.discard(running))
+    running.finished.connect(lambda: _release(running))
     running.submit()
     return running
+
+
+def _release(running: RunningTask) -> None:
+    # Deleted by Qt on the GUI thread once its signals are delivered; a lambda connected to one of its signals
+    # would otherwise keep it (and its future's result) alive for good.
+    _running.discard(running)
+    running.deleteLater()
 
 
 def _unless_gone(owner: QObject | None, callback: Callable[[Any], object]) -> Callable[[Any], object]:

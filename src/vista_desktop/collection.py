@@ -1,0 +1,41 @@
+"""Python's collection of reference cycles, taken off the threads that happen to trigger it.
+
+CPython collects cycles on whichever thread allocates past its threshold. With the GUI up that is often a
+worker (opening the database, rendering, signing), and a Qt object caught in a cycle (a running task's QObject
+and its future, a window and a lambda connected to one of its signals) is then destroyed on that worker, while
+the GUI thread may be delivering one of its signals: Qt objects may only be deleted on their own thread, and
+PySide's signal manager is not guarded against it. CI met it once as a segmentation fault while a worker
+opened the database. The GUI therefore turns automatic collection off (`take_over`) and collects on its own
+thread (`collect_due`, called from a timer by ui.garbage), generation by generation with CPython's thresholds.
+The command line never calls this: it has no Qt objects, and collection stays automatic there.
+"""
+
+from __future__ import annotations
+
+import gc
+
+__all__ = ["collect_due", "take_over"]
+
+_thresholds: tuple[int, int, int] | None = None
+
+
+def take_over() -> None:
+    """Turn automatic collection off; `collect_due` then applies the thresholds it had."""
+    global _thresholds
+    if _thresholds is None:
+        first, second, third = gc.get_threshold()
+        _thresholds = (max(first, 1), max(second, 1), max(third, 1))
+    gc.disable()
+
+
+def collect_due() -> int | None:
+    """Collect, on the calling thread, the generation CPython would have collected by now (the oldest whose
+    count has reached its threshold); None when nothing is due. The counts are those CPython keeps: objects
+    allocated since the last collection, then the collections of the younger generation since the older one's."""
+    young, middle, old = gc.get_count()
+    first, second, third = _thresholds or gc.get_threshold()
+    if young < first:
+        return None
+    generation = 2 if middle + 1 >= second and old + 1 >= third else 1 if middle + 1 >= second else 0
+    gc.collect(generation)
+    return generation
