@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_gui() -> int:
+    from vista_desktop.collection import take_over
+
+    take_over(starting=True)  # collections wait for the GUI thread and the end of start-up (see collection)
     from vista_desktop.services.app import AppServices
 
     services = AppServices()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import traceback
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vista_desktop import i18n
+from vista_desktop.collection import settle
 from vista_desktop.resources import resource_path
 from vista_desktop.services.app import AppServices
 from vista_desktop.settings import load_settings, save_settings
@@ -132,6 +134,12 @@ class Application(QObject):
         old.deleteLater()
 
 
+def _settle_start_up() -> None:
+    started = time.perf_counter()
+    kept = settle()
+    log.debug("start-up settled: %d objects set aside in %.0f ms", kept, (time.perf_counter() - started) * 1000)
+
+
 def _configure_logging() -> None:
     from vista_desktop.logging_setup import configure_logging
 
@@ -176,6 +184,8 @@ def run_gui(services: AppServices | None = None) -> int:
     install_crash_handler()
     controller = Application(services)
     app.aboutToQuit.connect(controller.services.close)  # a clean exit: the next start skips the full check
+    # Start-up is over once the database is open and the list on screen (see collection.settle).
+    controller.service_loaded.connect(lambda: QTimer.singleShot(0, _settle_start_up))
     controller.window.show()
     if os.environ.get("VISTA_DESKTOP_SMOKE"):
         _report_progress(app, controller)
