@@ -193,3 +193,28 @@ def test_details_of_the_service(service, complete_data) -> None:
     assert list(details) == [record.id]
     assert details[record.id].pi_name == "Nguyễn Thị Hồng Nhung"
     assert details[record.id].filled == details[record.id].required > 10
+
+
+def test_reading_details_and_deadlines_stops_when_asked(app_services, complete_data) -> None:
+    """The list's details and the deadlines read each draft in turn (seconds with 10,000 drafts): a cancelled
+    task (the app quitting) stops them at the next draft instead of keeping the process alive."""
+    import pytest
+
+    from vista_desktop.errors import Cancelled
+
+    ids = [app_services.drafts.create("mau-01", complete_data).id for _ in range(5)]
+    calls: list[int] = []
+
+    def check() -> None:
+        calls.append(1)
+        if len(calls) > 2:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        app_services.drafts.details(ids, check)
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(Cancelled):
+        app_services.deadlines.due_soon(check=check)
+    assert len(calls) == 3
+    assert len(app_services.drafts.details(ids)) == 5  # without a check: all of them, as before

@@ -140,3 +140,22 @@ def test_a_finished_task_leaves_nothing_behind(qtbot) -> None:
     del running
     qtbot.waitUntil(lambda: bool(results), timeout=5000)
     qtbot.waitUntil(lambda: gc.collect() >= 0 and task() is None and results[0]() is None, timeout=5000)
+
+
+def test_quitting_cancels_every_task_still_running(qtbot) -> None:
+    """The app's aboutToQuit: Python waits for the workers at exit, so a long read must stop when asked."""
+    failures: list[BaseException] = []
+    started = threading.Event()
+
+    def endless(ctx):  # type: ignore[no-untyped-def]
+        started.set()
+        while True:
+            ctx.check()
+            threading.Event().wait(0.01)
+
+    tasks.start(endless, lambda _v: None, failures.append)
+    tasks.start(endless, lambda _v: None, failures.append)
+    assert started.wait(5)
+    tasks.cancel_all()
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
+    assert all(isinstance(exc, Cancelled) for exc in failures)

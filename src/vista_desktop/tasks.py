@@ -88,6 +88,10 @@ class TaskContext:
 Task = Callable[[TaskContext], T]
 
 
+def never_cancelled() -> None:
+    """The `check` of work run outside a task: it never stops it (a task passes its `context.check`)."""
+
+
 @dataclass(frozen=True)
 class TaskHandle(Generic[T]):
     """A submitted task: its future and the context through which it can be cancelled."""

@@ -36,6 +36,7 @@ from vista_desktop.forms.values import iso_to_date
 from vista_desktop.services.update_periods import MAX_DAYS, MIN_DAYS, UpdatePeriods
 from vista_desktop.settings import Settings, load_settings
 from vista_desktop.storage.drafts import STATUS_COMPLETE, DraftRecord, DraftRepository, DraftSummary
+from vista_desktop.tasks import never_cancelled
 
 FORM_KINDS: dict[str, DeadlineKind] = {
     "mau-01": DeadlineKind.MAU01,
@@ -234,12 +235,14 @@ class DeadlineService:
     def reader(self) -> DeadlineReader:
         return DeadlineReader(self._repository(), self._settings(), self._calendar())
 
-    def all(self, today: date | None = None) -> list[DraftDeadline]:
-        """Every draft that has a deadline: overdue first, then due (soonest first), unknown, done."""
+    def all(self, today: date | None = None, check: Callable[[], None] = never_cancelled) -> list[DraftDeadline]:
+        """Every draft that has a deadline: overdue first, then due (soonest first), unknown, done. `check` is
+        called before each draft and stops the reading by raising (a task's `context.check`)."""
         read = self.reader()
         repository = self._repository()
         found: list[DraftDeadline] = []
         for summary in repository.list():
+            check()
             if summary.form_id not in FORM_KINDS:
                 continue
             try:
@@ -250,13 +253,15 @@ class DeadlineService:
                 found.append(deadline)
         return sorted(found, key=DraftDeadline.sort_key)
 
-    def due_soon(self, days: int = SOON_DAYS, today: date | None = None) -> list[DraftDeadline]:
+    def due_soon(
+        self, days: int = SOON_DAYS, today: date | None = None, check: Callable[[], None] = never_cancelled
+    ) -> list[DraftDeadline]:
         """Overdue drafts and those falling due within `days` days, most urgent first."""
         today = today or date.today()
         horizon = today + timedelta(days=days)
         return [
             d
-            for d in self.all(today)
+            for d in self.all(today, check)
             if d.state is DeadlineState.OVERDUE or (d.state is DeadlineState.DUE and d.due and d.due <= horizon)
         ]
 

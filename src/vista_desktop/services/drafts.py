@@ -31,6 +31,7 @@ from vista_desktop.storage.drafts import (
     DraftSummary,
     SaveReceipt,
 )
+from vista_desktop.tasks import never_cancelled
 
 if TYPE_CHECKING:
     from vista_desktop.services.deadlines import DraftDeadline
@@ -211,13 +212,15 @@ class DraftService:
         record = self.get(draft_id)
         return DraftSession(self.repository, record, autosave_delay)
 
-    def details(self, draft_ids: Iterable[str]) -> dict[str, DraftDetails]:
-        """Task code, PI name and filled/required items of each draft (one read per draft: run it on a worker)."""
+    def details(self, draft_ids: Iterable[str], check: Callable[[], None] = never_cancelled) -> dict[str, DraftDetails]:
+        """Task code, PI name and filled/required items of each draft (one read per draft: run it on a worker).
+        `check` is called before each draft and stops the reading by raising (a task's `context.check`)."""
         from vista_desktop.services.deadlines import DeadlineService
 
         read_deadline = DeadlineService(self._repository).reader()
         found: dict[str, DraftDetails] = {}
         for draft_id in draft_ids:
+            check()
             try:
                 record = self.get(draft_id)
                 details = draft_details(self.definition_of(record), record.data)

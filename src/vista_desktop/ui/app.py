@@ -99,7 +99,9 @@ class Application(QObject):
         # The day's backup once the list is on screen, so that it never delays the drafts.
         tasks.start(lambda _ctx: self.services.take_daily_backup(), self._backup_done, lambda _exc: None)
         # What falls due within 7 days (or is overdue), said once in the status bar: a notice, not a dialog.
-        tasks.start(lambda _ctx: self.services.deadlines.due_soon(), self._deadlines_known, lambda _exc: None)
+        tasks.start(
+            lambda ctx: self.services.deadlines.due_soon(check=ctx.check), self._deadlines_known, lambda _exc: None
+        )
         # Online/offline label and background sending: probes only when a server is configured.
         self.window.sync_monitor.start()
 
@@ -183,6 +185,9 @@ def run_gui(services: AppServices | None = None) -> int:
     install_translations(app, i18n.current_language())
     install_crash_handler()
     controller = Application(services)
+    # Reading the list's details or the deadlines of 10,000 drafts takes seconds, and Python waits for its
+    # workers at exit: the window would close and the process stay behind. Cancelled first, then the database.
+    app.aboutToQuit.connect(tasks.cancel_all)
     app.aboutToQuit.connect(controller.services.close)  # a clean exit: the next start skips the full check
     # Start-up is over once the database is open and the list on screen (see collection.settle).
     controller.service_loaded.connect(lambda: QTimer.singleShot(0, _settle_start_up))

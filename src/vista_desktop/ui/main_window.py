@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
         saved = {d.id: d.updated_at for d in self.model.drafts}
         service = self.service
         tasks.start(
-            lambda _ctx: service.details(missing),
+            lambda ctx: service.details(missing, ctx.check),
             lambda found: self._details_arrived(found, saved),
             lambda exc: log.warning("draft details not read: %s", exc),
             owner=self,

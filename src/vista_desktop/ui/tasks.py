@@ -101,6 +101,12 @@ def start(
     return running
 
 
+def cancel_all() -> None:
+    """Ask every task still running to stop (the app is quitting)."""
+    for running in list(_running):
+        running.cancel()
+
+
 def _release(running: RunningTask) -> None:
     # Deleted by Qt on the GUI thread once its signals are delivered; a lambda connected to one of its signals
     # would otherwise keep it (and its future's result) alive for good.
