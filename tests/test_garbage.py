@@ -115,3 +115,15 @@ def test_nothing_is_collected_during_start_up_and_what_it_made_is_set_aside_afte
         assert more[0].itself is more[0]
     finally:
         gc.unfreeze()
+
+
+def test_start_up_is_settled_once() -> None:
+    from vista_desktop.collection import settle, take_over
+
+    take_over(starting=True)
+    try:
+        first = settle()
+        [Node() for _ in range(100)]
+        assert settle() == first  # the later call (the one-minute fallback) freezes nothing more
+    finally:
+        gc.unfreeze()

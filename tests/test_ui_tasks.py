@@ -142,20 +142,32 @@ def test_a_finished_task_leaves_nothing_behind(qtbot) -> None:
     qtbot.waitUntil(lambda: gc.collect() >= 0 and task() is None and results[0]() is None, timeout=5000)
 
 
-def test_quitting_cancels_every_task_still_running(qtbot) -> None:
-    """The app's aboutToQuit: Python waits for the workers at exit, so a long read must stop when asked."""
+def test_quitting_cancels_the_background_reads_and_lets_the_users_work_finish(qtbot) -> None:
+    """The app's aboutToQuit: Python waits for the workers at exit, so a long background read must stop when
+    asked; an export or a signing the user started is left to finish, as before."""
     failures: list[BaseException] = []
-    started = threading.Event()
+    results: list[object] = []
+    started = threading.Barrier(3)
+    release = threading.Event()
 
     def endless(ctx):  # type: ignore[no-untyped-def]
-        started.set()
+        started.wait(5)
         while True:
             ctx.check()
             threading.Event().wait(0.01)
 
-    tasks.start(endless, lambda _v: None, failures.append)
-    tasks.start(endless, lambda _v: None, failures.append)
-    assert started.wait(5)
-    tasks.cancel_all()
-    qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
-    assert all(isinstance(exc, Cancelled) for exc in failures)
+    def users_work(ctx):  # type: ignore[no-untyped-def]
+        started.wait(5)
+        release.wait(5)
+        ctx.progress(1.0)
+        return "signed"
+
+    tasks.start(endless, results.append, failures.append, stop_at_quit=True)
+    tasks.start(users_work, results.append, failures.append, lane="signing")
+    started.wait(5)
+    tasks.cancel_background()
+    qtbot.waitUntil(lambda: len(failures) == 1, timeout=5000)
+    assert isinstance(failures[0], Cancelled)
+    release.set()
+    qtbot.waitUntil(lambda: results == ["signed"], timeout=5000)
+    assert len(failures) == 1

@@ -37,10 +37,11 @@ def take_over(*, starting: bool = False) -> None:
 
 def settle() -> int:
     """Start-up is over: what it made is set aside for good (`gc.freeze`; its few dozen garbage objects with
-    it), so that no later collection walks it. Returns the count of objects set aside."""
+    it), so that no later collection walks it. Returns the count of objects set aside; once only."""
     global _starting
-    _starting = False
-    gc.freeze()
+    if _starting:
+        _starting = False
+        gc.freeze()
     return gc.get_freeze_count()
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 UI_FONTS = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
+START_UP_LIMIT_MS = 60_000
 
 
 def load_fonts(app: QApplication) -> None:
@@ -100,7 +101,10 @@ class Application(QObject):
         tasks.start(lambda _ctx: self.services.take_daily_backup(), self._backup_done, lambda _exc: None)
         # What falls due within 7 days (or is overdue), said once in the status bar: a notice, not a dialog.
         tasks.start(
-            lambda ctx: self.services.deadlines.due_soon(check=ctx.check), self._deadlines_known, lambda _exc: None
+            lambda ctx: self.services.deadlines.due_soon(check=ctx.check),
+            self._deadlines_known,
+            lambda _exc: None,
+            stop_at_quit=True,
         )
         # Online/offline label and background sending: probes only when a server is configured.
         self.window.sync_monitor.start()
@@ -187,10 +191,12 @@ def run_gui(services: AppServices | None = None) -> int:
     controller = Application(services)
     # Reading the list's details or the deadlines of 10,000 drafts takes seconds, and Python waits for its
     # workers at exit: the window would close and the process stay behind. Cancelled first, then the database.
-    app.aboutToQuit.connect(tasks.cancel_all)
+    app.aboutToQuit.connect(tasks.cancel_background)
     app.aboutToQuit.connect(controller.services.close)  # a clean exit: the next start skips the full check
-    # Start-up is over once the database is open and the list on screen (see collection.settle).
+    # Start-up is over once the database is open and the list on screen (see collection.settle), or after a
+    # minute whatever happened: collections never wait for good on an open that does not end.
     controller.service_loaded.connect(lambda: QTimer.singleShot(0, _settle_start_up))
+    QTimer.singleShot(START_UP_LIMIT_MS, _settle_start_up)
     controller.window.show()
     if os.environ.get("VISTA_DESKTOP_SMOKE"):
         _report_progress(app, controller)

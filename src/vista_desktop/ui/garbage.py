@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from shiboken6 import isValid
 
 from vista_desktop.collection import collect_due, take_over
 
@@ -25,11 +26,15 @@ class GuiThreadCollector(QObject):
         self.timer.start()
 
 
+_installed: GuiThreadCollector | None = None
+
+
 def collect_on_gui_thread(app: QCoreApplication) -> GuiThreadCollector:
     """Install the collector on `app` once (later calls return the one installed) and keep automatic
     collection off: a library may have turned it on again."""
-    found = app.findChild(GuiThreadCollector)
-    if isinstance(found, GuiThreadCollector):
+    global _installed
+    if _installed is not None and isValid(_installed) and _installed.parent() is app:
         take_over()
-        return found
-    return GuiThreadCollector(app)
+    else:
+        _installed = GuiThreadCollector(app)
+    return _installed

@@ -393,6 +393,7 @@ class MainWindow(QMainWindow):
             lambda found: self._details_arrived(found, saved),
             lambda exc: log.warning("draft details not read: %s", exc),
             owner=self,
+            stop_at_quit=True,
         )
 
     def _details_arrived(self, found: dict[str, DraftDetails], saved: dict[str, datetime]) -> None:

@@ -22,6 +22,7 @@ from vista_desktop.tasks import Lane, Task, TaskHandle, submit
 log = logging.getLogger(__name__)
 
 _running: set[RunningTask] = set()  # kept alive until they report
+_stopped_at_quit: set[RunningTask] = set()  # background reads nobody waits for (see start)
 
 
 class ProgressView(Protocol):
@@ -84,12 +85,17 @@ def start(
     view: ProgressView | None = None,
     message: str = "",
     owner: QObject | None = None,
+    stop_at_quit: bool = False,
 ) -> RunningTask:
     """Run `task` off the GUI thread; the callbacks run on the GUI thread, and `view` shows its progress with a
     Cancel button. Everything is connected before the task starts. When `owner` (the window the callbacks
-    update) is closed and deleted before the task ends, the callbacks are skipped."""
+    update) is closed and deleted before the task ends, the callbacks are skipped. `stop_at_quit`: a background
+    read whose result only the window wanted, cancelled when the app quits (`cancel_background`) — what the
+    user started (an export, a signing) is left to finish."""
     running = RunningTask(task, lane)
     _running.add(running)
+    if stop_at_quit:
+        _stopped_at_quit.add(running)
     running.succeeded.connect(_unless_gone(owner, on_success))
     running.failed.connect(_unless_gone(owner, on_failure))
     if on_progress is not None:
@@ -101,9 +107,10 @@ def start(
     return running
 
 
-def cancel_all() -> None:
-    """Ask every task still running to stop (the app is quitting)."""
-    for running in list(_running):
+def cancel_background() -> None:
+    """The app is quitting: ask the background reads still running to stop (Python waits for its workers at
+    exit, and reading 10,000 drafts takes seconds)."""
+    for running in list(_stopped_at_quit):
         running.cancel()
 
 
@@ -111,6 +118,7 @@ def _release(running: RunningTask) -> None:
     # Deleted by Qt on the GUI thread once its signals are delivered; a lambda connected to one of its signals
     # would otherwise keep it (and its future's result) alive for good.
     _running.discard(running)
+    _stopped_at_quit.discard(running)
     running.deleteLater()
 
 
