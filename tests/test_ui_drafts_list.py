@@ -218,3 +218,37 @@ def test_reading_details_and_deadlines_stops_when_asked(app_services, complete_d
         app_services.deadlines.due_soon(check=check)
     assert len(calls) == 3
     assert len(app_services.drafts.details(ids)) == 5  # without a check: all of them, as before
+
+
+def test_details_arrive_in_slices_the_first_rows_first(qtbot, window, service, complete_data, monkeypatch) -> None:
+    """With 10,000 drafts, reading every draft's details at once left the columns empty for 10-20 s: the first
+    rows come first, then larger slices, each shown as it arrives; a draft that cannot be read (deleted
+    meanwhile) is not asked again and again."""
+    from vista_desktop.ui import main_window
+
+    monkeypatch.setattr(main_window, "DETAILS_FIRST", 4)
+    monkeypatch.setattr(main_window, "DETAILS_SLICE", 10)
+    for number in range(25):
+        service.create("mau-01", {**complete_data, "task": {**complete_data["task"], "code": f"KC-{number:02d}"}})
+    asked: list[list[str]] = []
+    real = type(service).details
+
+    def details(self, draft_ids, check):  # type: ignore[no-untyped-def]
+        asked.append(list(draft_ids))
+        found = real(self, draft_ids, check)
+        found.pop(window.model.drafts[-1].id, None)  # as if the oldest draft were deleted meanwhile
+        return found
+
+    monkeypatch.setattr(type(service), "details", details)
+    window.refresh()
+    qtbot.waitUntil(lambda: len(asked) == 4, timeout=10000)
+    qtbot.waitUntil(lambda: not window._details_reading, timeout=10000)
+    assert [len(batch) for batch in asked] == [4, 10, 10, 1]
+    assert asked[0] == [d.id for d in window.model.drafts[:4]]  # the newest, at the top of the list
+    model = window.model
+    assert model.data(model.index(0, CODE)) == "KC-24"
+    assert model.data(model.index(23, CODE)) == "KC-01"
+    assert window.model.missing_details() == [window.model.drafts[-1].id]
+    window.refresh()  # a later refresh does not ask for it again either
+    qtbot.wait(100)
+    assert len(asked) == 4
