@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self._pending_open: str | None = None  # a draft opened before the database was: opened once it is
         self.snapshot_pending = False  # the start-up snapshot is still being read (see snapshot_settled)
         self._details_reading = False  # a slice of the drafts' details is being read (see _load_details)
-        self._details_asked: set[tuple[str, datetime]] = set()
+        self._details_unreadable: set[tuple[str, datetime]] = set()  # (draft, its save) not found when asked
         if services.storage_open:
             self.refresh()
         else:
@@ -389,27 +389,27 @@ class MainWindow(QMainWindow):
     def _load_details(self) -> None:
         """Read the details still missing on a worker, in slices in the list's order: the first rows at once,
         then larger slices, each shown as it arrives (all 10,000 at once took 10-20 s before a column filled).
-        A draft is asked once per save: one that cannot be read (deleted meanwhile) is not asked again."""
+        A draft that could not be read (deleted meanwhile) is not asked again until it is saved again."""
         if self._details_reading:
             return  # the slice being read asks for the next one when it arrives
         saved = {d.id: d.updated_at for d in self.model.drafts}
         size = DETAILS_SLICE if self.model.details else DETAILS_FIRST
-        wanted = [i for i in self.model.missing_details() if (i, saved[i]) not in self._details_asked][:size]
+        wanted = [i for i in self.model.missing_details() if (i, saved[i]) not in self._details_unreadable][:size]
         if not wanted:
             return
-        self._details_asked.update((i, saved[i]) for i in wanted)
         self._details_reading = True
         service = self.service
         tasks.start(
             lambda ctx: service.details(wanted, ctx.check),
-            lambda found: self._details_arrived(found, saved),
+            lambda found: self._details_arrived(found, saved, wanted),
             self._details_failed,
             owner=self,
             stop_at_quit=True,
         )
 
-    def _details_arrived(self, found: dict[str, DraftDetails], saved: dict[str, datetime]) -> None:
+    def _details_arrived(self, found: dict[str, DraftDetails], saved: dict[str, datetime], wanted: list[str]) -> None:
         self._details_reading = False
+        self._details_unreadable.update((i, saved[i]) for i in wanted if i not in found)
         self.model.set_details(found, saved)
         self._prepare_search()
         self._load_details()
