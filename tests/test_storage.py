@@ -262,3 +262,18 @@ def test_a_database_from_a_newer_version_is_left_alone_and_said_so(tmp_path) -> 
     assert caught.value.code == "storage.newer_version"
     assert "phiên bản VISTA Desktop mới hơn" in caught.value.message()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_many_drafts_read_at_once_are_those_read_one_by_one(repo) -> None:
+    """The list's details read drafts and their sealed state 200 at a time (one by one took 16 s for 10,000);
+    past SQLite's old limit of 999 bound parameters too, and ids that do not exist are left out."""
+    ids = [repo.create("mau-01", "2023", {"n": n}, f"Đề tài {n}").id for n in range(1100)]
+    for draft_id in ids[::97]:
+        repo.save(draft_id, {"n": "đã xong"}, "t", "s")
+        repo.set_status(draft_id, "complete")  # a sealed revision
+    wanted = [*ids, "no-such-draft"]
+    many = repo.get_many(wanted)
+    assert list(many) != [] and set(many) == set(ids)
+    assert all(many[i] == repo.get(i) for i in ids[::50])
+    assert repo.sealed_among(wanted) == {i for i in ids if repo.has_sealed_revision(i)} == set(ids[::97])
+    assert repo.get_many([]) == {} and repo.sealed_among([]) == set()

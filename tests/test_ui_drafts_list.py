@@ -252,3 +252,27 @@ def test_details_arrive_in_slices_the_first_rows_first(qtbot, window, service, c
     window.refresh()  # a later refresh does not ask for it again either
     qtbot.wait(100)
     assert len(asked) == 4
+
+
+def test_details_read_many_at_once_match_the_drafts_read_one_by_one(app_services, complete_data) -> None:
+    """Same task code, PI, progress and deadline as each draft read on its own, a sent Mẫu 1 included."""
+    from dataclasses import replace
+
+    from vista_desktop.services.drafts import draft_details
+
+    drafts = app_services.drafts
+    ids = [drafts.create("mau-01", complete_data).id for _ in range(3)]
+    drafts.repository.save(ids[0], complete_data, "t", "s")
+    drafts.repository.set_status(ids[0], "complete")  # sealed: sent, its deadline is no longer a late Mẫu 1
+    drafts.repository.save(ids[0], complete_data, "t", "s", status="draft")  # edited again after sending
+    assert drafts.repository.has_sealed_revision(ids[0])
+    ids.append(drafts.create("mau-01", {"task": {"title": "Chưa điền gì"}}).id)
+    reader = app_services.deadlines.reader()
+    one_by_one = {}
+    for draft_id in ids:
+        record = drafts.get(draft_id)
+        one_by_one[draft_id] = replace(
+            draft_details(drafts.definition_of(record), record.data), deadline=reader(record)
+        )
+    assert drafts.details(ids) == one_by_one
+    assert one_by_one[ids[0]].deadline != one_by_one[ids[1]].deadline

@@ -14,7 +14,7 @@ A draft whose event date is missing has an unknown deadline and is listed so tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -193,12 +193,23 @@ class DeadlineReader:
     def __init__(self, repository: DraftRepository, settings: Settings, working: WorkingCalendar) -> None:
         self.repository, self.settings, self.working = repository, settings, working
         self.periods = UpdatePeriods(settings.update_sheet_days)
+        self._asked: set[str] = set()  # drafts whose sealed state was read ahead (see `read_ahead`)
+        self._sealed: set[str] = set()
+
+    def read_ahead(self, draft_ids: Sequence[str]) -> None:
+        """Read whether each of `draft_ids` was ever sent in one go, before their deadlines are asked one by one."""
+        self._asked, self._sealed = set(draft_ids), self.repository.sealed_among(draft_ids)
+
+    def _sent(self, record: DraftRecord) -> bool:
+        if record.id in self._asked:
+            return record.id in self._sealed
+        return self.repository.has_sealed_revision(record.id)
 
     def __call__(self, record: DraftRecord, today: date | None = None) -> DraftDeadline | None:
         if record.form_id not in FORM_KINDS:
             return None
         # A Mẫu 1 once completed (sealed) was sent: later edits are for update sheets, not a late Mẫu 1.
-        sent = record.form_id == "mau-01" and self.repository.has_sealed_revision(record.id)
+        sent = record.form_id == "mau-01" and self._sent(record)
         return deadline_of(
             record,
             record.data,

@@ -6,6 +6,7 @@ import builtins
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -96,6 +97,12 @@ def _summary(row: Any) -> DraftSummary:
     )
 
 
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """`ids` in slices short enough for SQLite's limit on bound parameters (999 in older builds)."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def _record(row: DraftRow) -> DraftRecord:
     s = _summary(row)
     return DraftRecord(
@@ -158,6 +165,16 @@ class DraftRepository:
     def get(self, draft_id: str) -> DraftRecord:
         with self._sessions() as session:
             return _record(self._row(session, draft_id))
+
+    def get_many(self, draft_ids: Sequence[str]) -> dict[str, DraftRecord]:
+        """The drafts of `draft_ids` that exist, by id, in one read per 500 (a draft at a time cost ~0.8 ms each
+        in SQLAlchemy's per-query work: seconds for the list's 10,000)."""
+        found: dict[str, DraftRecord] = {}
+        with self._sessions() as session:
+            for chunk in _chunks(draft_ids):
+                for row in session.scalars(select(DraftRow).where(DraftRow.id.in_(chunk))):
+                    found[row.id] = _record(row)
+        return found
 
     def list(self) -> list[DraftSummary]:
         """Drafts not in the recycle bin, newest first."""
@@ -325,6 +342,17 @@ class DraftRepository:
             )
             row.revision = number
             return number
+
+    def sealed_among(self, draft_ids: Sequence[str]) -> set[str]:
+        """Those of `draft_ids` that were ever completed or sent (`has_sealed_revision` of many at once)."""
+        found: set[str] = set()
+        with self._sessions() as session:
+            for chunk in _chunks(draft_ids):
+                query = select(RevisionRow.draft_id).where(
+                    RevisionRow.draft_id.in_(chunk), RevisionRow.sealed.is_(True)
+                )
+                found.update(session.scalars(query.distinct()))
+        return found
 
     def has_sealed_revision(self, draft_id: str) -> bool:
         """Whether the draft was ever completed or sent (without reading its revisions' data)."""
