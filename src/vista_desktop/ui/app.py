@@ -182,7 +182,6 @@ def run_gui(services: AppServices | None = None) -> int:
         return 1
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    collect_on_gui_thread(app)  # the start-up snapshot's thread may already be running
     app.setApplicationName("VISTA Desktop")
     app.setOrganizationName("VISTA")
     load_fonts(app)

@@ -22,7 +22,6 @@ from vista_desktop.tasks import Lane, Task, TaskHandle, submit
 log = logging.getLogger(__name__)
 
 _running: set[RunningTask] = set()  # kept alive until they report
-_stopped_at_quit: set[RunningTask] = set()  # background reads nobody waits for (see start)
 
 
 class ProgressView(Protocol):
@@ -44,6 +43,7 @@ class RunningTask(QObject):
         super().__init__(parent)
         self._task, self._lane = task, lane
         self.handle: TaskHandle[Any] | None = None
+        self.stop_at_quit = False  # a background read nobody waits for (see start)
 
     def submit(self) -> None:
         """Start the task; connect the signals first, since a short task may finish before this returns."""
@@ -93,9 +93,8 @@ def start(
     read whose result only the window wanted, cancelled when the app quits (`cancel_background`) — what the
     user started (an export, a signing) is left to finish."""
     running = RunningTask(task, lane)
+    running.stop_at_quit = stop_at_quit
     _running.add(running)
-    if stop_at_quit:
-        _stopped_at_quit.add(running)
     running.succeeded.connect(_unless_gone(owner, on_success))
     running.failed.connect(_unless_gone(owner, on_failure))
     if on_progress is not None:
@@ -110,15 +109,15 @@ def start(
 def cancel_background() -> None:
     """The app is quitting: ask the background reads still running to stop (Python waits for its workers at
     exit, and reading 10,000 drafts takes seconds)."""
-    for running in list(_stopped_at_quit):
-        running.cancel()
+    for running in list(_running):
+        if running.stop_at_quit:
+            running.cancel()
 
 
 def _release(running: RunningTask) -> None:
     # Deleted by Qt on the GUI thread once its signals are delivered; a lambda connected to one of its signals
     # would otherwise keep it (and its future's result) alive for good.
     _running.discard(running)
-    _stopped_at_quit.discard(running)
     running.deleteLater()
 
 
