@@ -8,6 +8,9 @@ profile for comparison, and a bare PySide6 window (an empty table) in the same r
 PySide6 app on the machine, which makes runs on a noisy machine comparable. Goal: the list filled ≤ 250 ms
 after launch.
 
+Both start faster once scripts/install.sh has written shiboken's signature support out of its library
+(SBK_EMBED=0, about 30 ms a launch); the report says whether it has.
+
 Usage: python bench/bench_drafts_list.py [runs] [drafts]
 """
 
@@ -87,6 +90,13 @@ def measure(profiles: dict[str, str], runs: int) -> dict[str, list[dict[str, flo
     return events
 
 
+def support_written_out() -> bool:
+    """Whether shiboken's signature support is read from files compiled once (see scripts/install.sh)."""
+    import shiboken6
+
+    return (Path(shiboken6.__file__).parent / "files.dir").is_dir()
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
@@ -96,6 +106,8 @@ def main() -> None:
         os.sync()  # the drafts just written go to disk now, not while the first launches are timed
         events = measure({"no drafts": empty, f"{count} drafts": full}, runs)
     bare = statistics.median(e["window-shown"] for e in events.pop("bare PySide6 window"))
+    written = "written out" if support_written_out() else "NOT written out: run scripts/install.sh"
+    print(f"shiboken's signature support: {written}")
     print(f"bare PySide6 window: shown and painted {bare * 1000:.0f} ms after launch (the floor on this machine)")
     for name, launches in events.items():
         listed = [e["drafts-listed"] for e in launches]

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from vista_desktop.deadlines import (
     WorkingCalendar,
@@ -25,6 +24,8 @@ from vista_desktop.deadlines import (
 from vista_desktop.deadlines.calendar import DaysOffFileError, user_plan_path
 from vista_desktop.services.deadlines import DeadlineState, legal_due
 from vista_desktop.settings import Settings
+
+from .ui_helpers import column_title
 
 HEADER = "date_from,date_to,kind,name,make_up_saturday,source_note\n"
 
@@ -219,7 +220,7 @@ def test_drafts_list_column_and_dashboard(qtbot: Any, window: Any, app_services:
     late_id = app_services.drafts.create("mau-01", late).id
     window.refresh()
     qtbot.waitUntil(window.details_loaded, timeout=5000)
-    column = window.model.headerData(DEADLINE, Qt.Orientation.Horizontal)
+    column = column_title(window, DEADLINE)
     assert column == "Hạn nộp"
     texts = {d.id: window.model.index(r, DEADLINE).data() for r, d in enumerate(window.model.drafts)}
     assert "quá" in texts[late_id] and "còn" in texts[soon_id], texts

@@ -13,7 +13,7 @@ from vista_desktop.forms.data import normalise_data
 from vista_desktop.ui.drafts_model import STATUS
 from vista_desktop.ui.wizard import FormWizard
 
-from .ui_helpers import error_texts, fill_page, type_text
+from .ui_helpers import column_title, error_texts, fill_page, type_text
 
 
 def click(qtbot, wizard: FormWizard, button: QWizard.WizardButton) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +200,7 @@ def test_language_is_selectable_and_remembered(qtbot, app_services) -> None:
     assert load_settings().language == "en"
     assert i18n.current_language() == "en"
     assert app.window.windowTitle() == "VISTA Desktop – S&T task dossiers"
-    assert app.window.model.headerData(0, Qt.Orientation.Horizontal) == "Form"
+    assert column_title(app.window, 0) == "Form"
     app.window.close()
 
 

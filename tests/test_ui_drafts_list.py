@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QStandardPaths, Qt
 from vista_desktop.services.drafts import draft_details
 from vista_desktop.ui.drafts_model import CODE, PI, PROGRESS, TITLE, ascii_file_stem, fold
 
-from .ui_helpers import type_text
+from .ui_helpers import column_title, type_text
 
 
 def shown_titles(window) -> list[str]:  # type: ignore[no-untyped-def]
@@ -37,7 +37,7 @@ def test_columns_show_code_pi_and_progress(qtbot, window, service, complete_data
     assert model.data(model.index(row, PROGRESS)) == f"{total}/{total} mục"
     other = next(r for r, d in enumerate(model.drafts) if d.title.startswith("Xây dựng"))
     assert model.data(model.index(other, PROGRESS)) == f"1/{total} mục"
-    assert model.headerData(CODE, Qt.Orientation.Horizontal) == "Mã số"
+    assert column_title(window, CODE) == "Mã số"
 
 
 def test_search_ignores_marks_and_case_and_filters_combine(qtbot, window, service, complete_data) -> None:

@@ -89,3 +89,9 @@ def fill_page(page: Any, data: dict[str, Any]) -> None:
 def error_texts(parent: QWidget) -> list[str]:
     """The texts of the error boxes the window has shown (ui.errors.show_error)."""
     return [box.text() for box in parent.findChildren(QMessageBox, "error-box")]
+
+
+def column_title(window: Any, column: int) -> str:
+    """A column's title as the drafts table's header shows it."""
+    header = window.table.horizontalHeader()
+    return str(header.model().headerData(column, Qt.Orientation.Horizontal))

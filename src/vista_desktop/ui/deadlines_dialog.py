@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6 import QtCore
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from vista_desktop.i18n import tr
 from vista_desktop.ui import tasks
+from vista_desktop.ui.deadline_cells import deadline_colour
 from vista_desktop.ui.errors import error_text
+from vista_desktop.ui.qt_values import USER_ROLE
 
 if TYPE_CHECKING:
     from vista_desktop.services.deadlines import DeadlineService, DraftDeadline
@@ -35,33 +36,11 @@ COLUMNS = (
     "ui.deadlines.col.title",
     "ui.deadlines.col.rule",
 )
-# Colours that read on light and dark palettes alike; the state is also written out, never colour alone.
-STATE_COLOURS = {"overdue": "#b3261e", "due": "#8a5300", "done": "#1e6b33"}
 # Where the main window puts the deadlines list (`MainWindow._actions`): the start-up notice names this path from
 # the same catalog keys, so that the two cannot say different things.
 DEADLINES_MENU_PATH = ("ui.menu.task", "ui.deadlines.action")
 # The sort value of a cell whose text does not sort (a day count written out, a date as dd/mm/yyyy).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def deadline_text(deadline: DraftDeadline | None, today: date | None = None) -> str:
-    """What the drafts list shows: "13/03/2026 · còn 5 ngày", "… · quá 2 ngày", "… · Đã xong"."""
-    if deadline is None:
-        return ""
-    if deadline.due is None:
-        return tr(f"deadlines.state.{deadline.state.value}")
-    due = deadline.due.strftime("%d/%m/%Y")
-    days = deadline.days_left(today or date.today()) or 0
-    if deadline.state.value == "due":
-        return tr("ui.deadlines.left", due=due, days=days)
-    if deadline.state.value == "overdue":
-        return tr("ui.deadlines.late", due=due, days=-days)
-    return tr("ui.deadlines.cell", due=due, state=tr(f"deadlines.state.{deadline.state.value}"))
-
-
-def deadline_colour(deadline: DraftDeadline | None) -> QColor | None:
-    colour = STATE_COLOURS.get(deadline.state.value) if deadline is not None else None
-    return QColor(colour) if colour else None
+SORT_ROLE = USER_ROLE + 1
 
 
 def menu_path(keys: tuple[str, ...] = DEADLINES_MENU_PATH) -> str:
@@ -130,7 +109,7 @@ class DeadlinesDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         # No column sorted until the clerk clicks one: the service's order (what needs doing first) stands.
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(-1, QtCore.Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
@@ -186,7 +165,7 @@ class DeadlinesDialog(QDialog):
             if sort_value is not None:
                 item.setData(SORT_ROLE, sort_value)
             if column == 0:
-                item.setData(Qt.ItemDataRole.UserRole, index)
+                item.setData(QtCore.Qt.ItemDataRole.UserRole, index)
             if colour is not None and column in (0, 1, 2):
                 item.setForeground(colour)
             self.table.setItem(row, column, item)
@@ -194,7 +173,7 @@ class DeadlinesDialog(QDialog):
     def deadline_at(self, row: int) -> DraftDeadline | None:
         """The deadline shown on `row`, whatever order the table is sorted in."""
         item = self.table.item(row, 0)
-        index = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        index = item.data(QtCore.Qt.ItemDataRole.UserRole) if item is not None else None
         return self.items[index] if isinstance(index, int) and 0 <= index < len(self.items) else None
 
     def _failed(self, exc: BaseException) -> None:
@@ -212,7 +191,7 @@ class DeadlinesDialog(QDialog):
     def keyPressEvent(self, event: object) -> None:
         from PySide6.QtGui import QKeyEvent
 
-        if isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if isinstance(event, QKeyEvent) and event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
             self.open_selected()
             return
         super().keyPressEvent(event)  # type: ignore[arg-type]

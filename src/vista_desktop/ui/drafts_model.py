@@ -10,19 +10,27 @@ from functools import cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QRegularExpression,
     QSortFilterProxyModel,
-    Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 
 from vista_desktop.forms.titles import short_title
 from vista_desktop.i18n import tr
-from vista_desktop.ui.deadlines_dialog import deadline_colour, deadline_text
+from vista_desktop.ui.deadline_cells import deadline_colour, deadline_text
+from vista_desktop.ui.qt_values import (
+    ALIGN_RIGHT_MIDDLE,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOL_TIP_ROLE,
+    USER_ROLE,
+)
 
 if TYPE_CHECKING:
     from vista_desktop.services.deadlines import DraftDeadline
@@ -30,7 +38,7 @@ if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftDetails, DraftSummary
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+SEARCH_ROLE = USER_ROLE + 2
 
 COLUMNS = (
     "ui.drafts.col.form",
@@ -84,6 +92,18 @@ def ascii_file_stem(*parts: str, limit: int = 60) -> str:
     return stem
 
 
+def column_titles(parent: QtCore.QObject) -> QStandardItemModel:
+    """The list's column titles, as a model of Qt's own for the table's header: the header asks a Python model's
+    headerData() with a Qt.Orientation, and passing one builds the whole Qt namespace (see qt_values)."""
+    titles = QStandardItemModel(0, len(COLUMNS), parent)
+    for column, key in enumerate(COLUMNS):
+        item = QStandardItem(tr(key))
+        if column == PROGRESS:
+            item.setToolTip(tr("ui.drafts.progress_tip"))
+        titles.setHorizontalHeaderItem(column, item)
+    return titles
+
+
 class DraftsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
@@ -96,7 +116,7 @@ class DraftsModel(QAbstractTableModel):
         self._haystacks: dict[str, str] = {}  # draft id → what the search looks in (see `_haystack`)
         # The model sorts itself (Python's sort over one key per row, computed once): a sorting proxy would call
         # data() back through Qt O(n log n) times — seconds for 10,000 drafts.
-        self.sort_column, self.sort_order = SAVED, Qt.SortOrder.DescendingOrder
+        self.sort_column, self.descending = SAVED, True
 
     def reset(self, drafts: Sequence[DraftSummary], documents: dict[str, list[DocumentRecord]] | None = None) -> None:
         self.beginResetModel()
@@ -112,7 +132,7 @@ class DraftsModel(QAbstractTableModel):
 
     @property
     def _newest_first(self) -> bool:
-        return self.sort_column == SAVED and self.sort_order == Qt.SortOrder.DescendingOrder
+        return self.sort_column == SAVED and self.descending
 
     @property
     def by_id(self) -> dict[str, DraftSummary]:
@@ -120,8 +140,11 @@ class DraftsModel(QAbstractTableModel):
             self._by_id = {d.id: d for d in self.drafts}
         return self._by_id
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_column, self.sort_order = column, order
+    def sort(self, column: int, order: QtCore.Qt.SortOrder | None = None) -> None:
+        self.sort_column, self.descending = column, order == QtCore.Qt.SortOrder.DescendingOrder
+        self._resort()
+
+    def _resort(self) -> None:
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         ids = [self.drafts[i.row()].id if 0 <= i.row() < len(self.drafts) else None for i in before]
@@ -137,10 +160,9 @@ class DraftsModel(QAbstractTableModel):
     def _sorted(self, drafts: Sequence[DraftSummary]) -> list[DraftSummary]:
         if self.sort_column < 0:
             return list(drafts)
-        descending = self.sort_order == Qt.SortOrder.DescendingOrder
         if self.sort_column == SAVED:  # the usual order, at every start: a key read in C, not a call per draft
-            return sorted(drafts, key=attrgetter("updated_at"), reverse=descending)
-        return sorted(drafts, key=lambda d: self._sort_key(d, self.sort_column), reverse=descending)
+            return sorted(drafts, key=attrgetter("updated_at"), reverse=self.descending)
+        return sorted(drafts, key=lambda d: self._sort_key(d, self.sort_column), reverse=self.descending)
 
     def missing_details(self) -> list[str]:
         """Drafts whose details are unknown or older than their last save."""
@@ -154,7 +176,7 @@ class DraftsModel(QAbstractTableModel):
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
             if self.sort_column in DETAIL_COLUMNS:
-                self.sort(self.sort_column, self.sort_order)  # the keys were not known when it was sorted
+                self._resort()  # the keys were not known when it was sorted
 
     def draft(self, draft_id: str) -> DraftSummary | None:
         return self.by_id.get(draft_id)
@@ -186,28 +208,21 @@ class DraftsModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(COLUMNS[section])
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == PROGRESS:
-            return tr("ui.drafts.progress_tip")
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         draft = self.drafts[index.row()]
         if role == SEARCH_ROLE:  # asked for every draft at each keystroke in the search box
             return self._haystack(draft)
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in (DISPLAY_ROLE, TOOL_TIP_ROLE):
             return self._text(draft, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == SIGNATURES and self._outdated(draft):
+        if role == FOREGROUND_ROLE and column == SIGNATURES and self._outdated(draft):
             return QColor("#b3261e")  # an exported document that no longer says what the draft says
-        if role == Qt.ItemDataRole.ForegroundRole and column == DEADLINE:
+        if role == FOREGROUND_ROLE and column == DEADLINE:
             return deadline_colour(self._deadline(draft))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == PROGRESS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == TEXT_ALIGNMENT_ROLE and column == PROGRESS:
+            return ALIGN_RIGHT_MIDDLE
         return None
 
     def _text(self, draft: DraftSummary, column: int) -> str:
@@ -294,7 +309,7 @@ class DraftsFilter(QSortFilterProxyModel):
         self.form_id: str | None = None
         self.status: str | None = None
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: QtCore.Qt.SortOrder | None = None) -> None:
         """The view's header asks the proxy; the model sorts itself (see DraftsModel.sort)."""
         self.drafts.sort(column, order)
 

@@ -8,19 +8,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QPalette
+from PySide6 import QtCore
+from PySide6.QtCore import QSize, QStandardPaths, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -35,13 +33,15 @@ from vista_desktop.settings import LANGUAGES
 from vista_desktop.tasks import Task
 from vista_desktop.ui import tasks
 from vista_desktop.ui.dialogs import ask
-from vista_desktop.ui.drafts_model import SAVED, TITLE, DraftsFilter, DraftsModel, ascii_file_stem
+from vista_desktop.ui.drafts_model import DraftsFilter, DraftsModel, ascii_file_stem
+from vista_desktop.ui.drafts_table import DraftsTable
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.file_dialogs import open_file, save_file
 from vista_desktop.ui.geometry import place_window
 from vista_desktop.ui.lifecycle_actions import LifecycleActions
 from vista_desktop.ui.mnemonics import MnemonicAllocator
 from vista_desktop.ui.progress import TaskProgress
+from vista_desktop.ui.qt_values import TOOL_BUTTON_TEXT_ONLY, set_qt_property
 from vista_desktop.ui.results_actions import ResultsActions
 from vista_desktop.ui.sync_panel import SyncMonitor
 
@@ -134,44 +134,13 @@ class MainWindow(QMainWindow):
         if snapshot is not None and not self.storage_loaded:
             self._show_listing(snapshot)
 
-    def _table(self) -> QTableView:
-        table = QTableView(self)
-        table.setObjectName("drafts")
-        table.setModel(self.proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSortingEnabled(True)
-        table.sortByColumn(SAVED, Qt.SortOrder.DescendingOrder)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        header.setSortIndicatorShown(True)
-        # The save time whole ("27/11/2026 09:24"), from the font, not by measuring 10,000 rows.
-        sample = table.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 24
-        header.resizeSection(SAVED, max(sample, header.sectionSizeHint(SAVED)))
+    def _table(self) -> DraftsTable:
+        table = DraftsTable(self.proxy, self)
         # Enter or a double click on a row (the platform decides which activates) opens the draft.
         table.activated.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
         table.doubleClicked.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.hint = QLabel(table.viewport())
-        self.hint.setObjectName("drafts-hint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        # A palette, a font and margins, not a style sheet: the first style sheet shown loads Qt's style sheet
-        # engine, which cost a fresh profile's first window tens of milliseconds.
-        palette = self.hint.palette()
-        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):  # on the viewport, labels use Text
-            palette.setColor(role, QColor("#5f6368"))
-        self.hint.setPalette(palette)
-        font = self.hint.font()
-        font.setPointSizeF(11)
-        self.hint.setFont(font)
-        self.hint.setContentsMargins(24, 24, 24, 24)
-        self._hint_sizer = _FillParent(self.hint)
+        self.hint = table.hint
         proxy = self.proxy
         for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved, proxy.layoutChanged):
             signal.connect(self._update_hint)
@@ -225,8 +194,11 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(tr(key), self)
         action.setObjectName(key)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every key the platform binds to it
+        elif shortcut is not None:
+            # A list: setShortcut()'s overloads look for Qt's key types first, which builds Qt (see qt_values).
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         return action
 
@@ -277,7 +249,7 @@ class MainWindow(QMainWindow):
 
         toolbar = QToolBar(tr("ui.toolbar"), self)
         toolbar.setObjectName("toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        set_qt_property(toolbar, "toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)
         new_button = QToolButton(self)
         # No mnemonic here: Alt+letter belongs to the menu bar (Alt+T opens Tệp); Ctrl+N or Tệp → Tạo mới.
         new_button.setText(tr("ui.action.new").replace("&", ""))
@@ -464,7 +436,7 @@ class MainWindow(QMainWindow):
         self._update_hint()
 
     def _focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def _choose_new_form(self) -> None:
@@ -513,7 +485,7 @@ class MainWindow(QMainWindow):
         from vista_desktop.ui.wizard import FormWizard  # loaded with the first draft opened, not at start-up
 
         wizard = FormWizard(self.service.edit(draft_id))
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.closed.connect(self._wizard_closed)
         self.wizards[draft_id] = wizard
         wizard.show()
@@ -663,7 +635,7 @@ class MainWindow(QMainWindow):
         from vista_desktop.ui.preview import PreviewDialog
 
         dialog = PreviewDialog(pdf, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
@@ -675,7 +647,7 @@ class MainWindow(QMainWindow):
             self.open_draft(summary)
 
         dialog = DeadlinesDialog(self.services.deadlines, open_by_id, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
@@ -691,7 +663,7 @@ class MainWindow(QMainWindow):
         from vista_desktop.ui.sync_panel import SyncPanel
 
         dialog = SyncPanel(self.sync_monitor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
@@ -699,7 +671,7 @@ class MainWindow(QMainWindow):
         from vista_desktop.ui.trash_dialog import TrashDialog
 
         dialog = TrashDialog(self.service, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restored.connect(lambda draft_id: self.refresh(select=draft_id))
         dialog.open()
         return dialog
@@ -711,7 +683,7 @@ class MainWindow(QMainWindow):
             self._show_error(tr("ui.backups.close_drafts"))
             return None
         dialog = BackupsDialog(self.services.database, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restored.connect(self.refresh)
         dialog.open()
         return dialog
@@ -720,7 +692,7 @@ class MainWindow(QMainWindow):
         from vista_desktop.ui.trust_dialog import TrustDialog
 
         dialog = TrustDialog(self.services.signing, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
@@ -785,20 +757,3 @@ class MainWindow(QMainWindow):
         for wizard in list(self.wizards.values()):
             wizard.close()
         super().closeEvent(event)
-
-
-class _FillParent(QObject):
-    """Keeps a widget (the empty-list hint) the size of its parent (the table's viewport)."""
-
-    def __init__(self, widget: QWidget) -> None:
-        parent = widget.parentWidget()
-        super().__init__(widget)
-        self.widget = widget
-        if parent is not None:
-            parent.installEventFilter(self)
-            widget.setGeometry(parent.rect())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self.widget.setGeometry(watched.rect())
-        return False

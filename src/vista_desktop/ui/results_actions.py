@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from vista_desktop.errors import VistaError
 from vista_desktop.i18n import tr
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.form_actions import FormActions
+from vista_desktop.ui.qt_values import CUSTOM_CONTEXT_MENU, set_qt_property
 
 if TYPE_CHECKING:
     from vista_desktop.services.drafts import DraftRecord
@@ -35,7 +36,7 @@ class ResultsActions(FormActions):
         }
         self._add_to(menu)
         table = window.table
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_qt_property(table, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
         table.customContextMenuRequested.connect(self._context_menu)
 
     @property

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -462,8 +463,8 @@ class SyncPanel(QDialog):
             sending = self.running is not None and entry.submission in percents
             text = entry_state_text(entry, percents.get(entry.submission) if sending else None)
             item = QTreeWidgetItem([dossier_label(entry), text])
-            item.setData(0, Qt.ItemDataRole.UserRole, entry.submission)
-            item.setData(0, Qt.ItemDataRole.UserRole + 1, entry.state)
+            item.setData(0, QtCore.Qt.ItemDataRole.UserRole, entry.submission)
+            item.setData(0, QtCore.Qt.ItemDataRole.UserRole + 1, entry.state)
             item.setToolTip(1, text)
             self.list.addTopLevelItem(item)
             if entry.submission == selected:
@@ -473,17 +474,17 @@ class SyncPanel(QDialog):
     def state_texts(self) -> dict[str, str]:
         """Submission → the state text shown (what a clerk reads; tests read it too)."""
         items = [self.list.topLevelItem(i) for i in range(self.list.topLevelItemCount())]
-        return {str(i.data(0, Qt.ItemDataRole.UserRole)): i.text(1) for i in items if i is not None}
+        return {str(i.data(0, QtCore.Qt.ItemDataRole.UserRole)): i.text(1) for i in items if i is not None}
 
     def selected(self) -> str | None:
         items = self.list.selectedItems()
-        return str(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None
+        return str(items[0].data(0, QtCore.Qt.ItemDataRole.UserRole)) if items else None
 
     def _update_buttons(self) -> None:
         busy = self.running is not None or self.monitor.draining is not None
         self.send_button.setEnabled(not busy)
         items = self.list.selectedItems()
-        stopped = [i for i in items if i.data(0, Qt.ItemDataRole.UserRole + 1) == "failed"]
+        stopped = [i for i in items if i.data(0, QtCore.Qt.ItemDataRole.UserRole + 1) == "failed"]
         self.retry_button.setEnabled(not busy and bool(stopped))
 
     # Actions --------------------------------------------------------------------------------------------------------
@@ -533,13 +534,13 @@ class SyncPanel(QDialog):
 
     def retry_selected(self) -> None:
         for item in self.list.selectedItems():
-            if item.data(0, Qt.ItemDataRole.UserRole + 1) == "failed":
-                self.sync.retry(str(item.data(0, Qt.ItemDataRole.UserRole)))
+            if item.data(0, QtCore.Qt.ItemDataRole.UserRole + 1) == "failed":
+                self.sync.retry(str(item.data(0, QtCore.Qt.ItemDataRole.UserRole)))
         self.refresh()
 
     def open_settings(self) -> ServerSettingsDialog:
         dialog = ServerSettingsDialog(self.monitor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
