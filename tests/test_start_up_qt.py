@@ -98,3 +98,18 @@ def test_a_click_on_a_title_sorts_once_the_list_is_painted(qtbot, window, app_se
     titles = [window.proxy.draft_at(row).title for row in range(window.proxy.rowCount())]
     assert titles == ["An toàn thực phẩm", "Bò sữa", "Cây lúa"]
     assert header.sortIndicatorSection() == TITLE
+
+
+def test_the_window_rebuilt_in_another_language_is_sortable_too(qtbot, app_services) -> None:  # type: ignore[no-untyped-def]
+    from vista_desktop.ui.app import Application
+
+    app = Application(app_services)  # its first window is deleted by the language change, not by qtbot
+    app.window.show()
+    qtbot.waitUntil(app.window.table.isSortingEnabled, timeout=5000)
+    app.change_language("en")
+    qtbot.addWidget(app.window)
+    qtbot.waitUntil(app.window.table.isSortingEnabled, timeout=5000)
+    header = app.window.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (SAVED, Qt.SortOrder.DescendingOrder)
+    assert header.model().headerData(SAVED, Qt.Orientation.Horizontal) == "Last saved"
+    app.window.close()
