@@ -276,3 +276,55 @@ def test_details_read_many_at_once_match_the_drafts_read_one_by_one(app_services
         )
     assert drafts.details(ids) == one_by_one
     assert one_by_one[ids[0]].deadline != one_by_one[ids[1]].deadline
+
+
+def test_the_selected_draft_stays_selected_while_the_search_keeps_it(qtbot, window, service, complete_data) -> None:
+    make_three(service, complete_data)
+    window.refresh()
+    qtbot.waitUntil(window.details_loaded, timeout=5000)
+    target = next(r for r in range(window.proxy.rowCount()) if window.proxy.draft_at(r).title.startswith("Điều tra"))
+    window.table.selectRow(target)
+    chosen = window.selected().id
+    type_text(window.search, "a")  # in every title: the list is filtered anew at each key, the choice stays
+    assert len(shown_titles(window)) == 3
+    assert window.selected().id == chosen
+    window.search.clear()
+    type_text(window.search, "giong")  # the chosen draft is filtered out: the first row is chosen instead
+    assert window.selected().title == "Xây dựng cơ sở dữ liệu giống lúa"
+
+
+def test_a_search_reads_only_the_rows_on_screen(qtbot, app_services, monkeypatch) -> None:
+    """The test is made over the texts the model keeps: Qt is not asked for every draft's text at each key
+    (a filtering proxy did that, 100 ms a keystroke with 10,000 drafts)."""
+    from vista_desktop.ui.drafts_model import DraftsModel
+    from vista_desktop.ui.main_window import MainWindow
+
+    for i in range(300):
+        app_services.drafts.create("mau-01", {"task": {"title": f"Đề tài A{i:03d}"}})
+    asked: set[int] = set()
+    original = DraftsModel.data
+
+    def data(model, index, role=0):  # type: ignore[no-untyped-def]
+        asked.add(index.row())
+        return original(model, index, role)
+
+    # Before the window exists: PySide keeps the method it found for a virtual call.
+    monkeypatch.setattr(DraftsModel, "data", data)
+    window = MainWindow(app_services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.details_loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.model.prepare_search(), timeout=5000)
+    for typed, matching in (("a1", 100), ("9", 10)):  # A100 to A199, then "a19": A190 to A199
+        type_text(window.search, typed)
+        assert len(shown_titles(window)) == matching
+    qtbot.wait(50)
+    asked.clear()
+    qtbot.keyClick(window.search, Qt.Key.Key_Backspace)  # "a1" again: 100 rows, of which a screenful is shown
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)  # painted
+    qtbot.wait(50)
+    read = set(asked)
+    on_screen = window.table.viewport().height() // window.table.rowHeight(0) + 2
+    assert max(read) < on_screen < 100
+    assert len(shown_titles(window)) == 100
+    window.close()

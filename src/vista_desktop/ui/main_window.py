@@ -417,21 +417,26 @@ class MainWindow(QMainWindow):
         if self.proxy.rowCount() or not self.list_known:
             self.hint.hide()
             return
-        self.hint.setText(tr("ui.drafts.no_match" if self.model.rowCount() else "ui.drafts.empty_hint"))
+        self.hint.setText(tr("ui.drafts.no_match" if self.model.drafts else "ui.drafts.empty_hint"))
         self.hint.show()
 
     def _search_changed(self, text: str) -> None:
+        selected = self.selected()
         self.proxy.set_search(text)
-        self._after_filter()
+        self._after_filter(selected)
 
     def _filter_changed(self) -> None:
+        selected = self.selected()
         self.proxy.set_form(self.form_filter.currentData())
         self.proxy.set_status(self.status_filter.currentData())
-        self._after_filter()
+        self._after_filter(selected)
 
-    def _after_filter(self) -> None:
+    def _after_filter(self, selected: DraftSummary | None) -> None:
+        """The draft selected before stays selected while the search lets it through; else the first row."""
         if self.selected() is None and self.proxy.rowCount():
-            self.table.selectRow(0)
+            row = self.proxy.row_of(selected.id) if selected is not None else -1
+            self.table.selectRow(max(row, 0))
+            self.table.scrollTo(self.proxy.index(max(row, 0), 0))
         self._update_actions()
         self._update_hint()
 
