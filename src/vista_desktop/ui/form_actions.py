@@ -26,7 +26,7 @@ class FormActions:
         return tuple(dict.fromkeys(a for group in self.by_form.values() for a in group))
 
     def _action(self, key: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(tr(key), self.window)
+        action = QAction(text=tr(key), parent=self.window)  # by keyword (see qt_values)
         action.setObjectName(key)
         action.triggered.connect(lambda _=False: slot())  # `checked` must never reach the slot's parameters
         return action

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QRect, QSize
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -62,9 +63,11 @@ def _screen_for(widget: QWidget, point: QRect | None) -> QScreen | None:
     return widget.screen() or QGuiApplication.primaryScreen()
 
 
-def place_window(widget: QWidget, name: str, preferred: QSize) -> None:
+def place_window(widget: QWidget, name: str, preferred: QSize, *, saved_on_hide: bool = True) -> None:
     """Size and place a window before it is shown: where it was last closed if that still fits a screen, else
-    `preferred` fitted to the screen it opens on. Its geometry is saved under `name` when it closes."""
+    `preferred` fitted to the screen it opens on. Its geometry is saved under `name` whenever it is hidden, unless
+    `saved_on_hide` is False: then the window calls remember_geometry() itself when it closes (the drafts window,
+    whose every event would otherwise pass through Python, and build QEvent's enums, before its first paint)."""
     saved = load_settings().window_geometry.get(name)
     rect = QRect(*saved) if saved else None
     screen = _screen_for(widget, rect)
@@ -76,7 +79,8 @@ def place_window(widget: QWidget, name: str, preferred: QSize) -> None:
             widget.setGeometry(clamp_rect(rect, available))
         else:
             widget.setGeometry(fit_rect(preferred, available, widget.minimumSizeHint()))
-    _GeometryKeeper(widget, name)
+    if saved_on_hide:
+        _GeometryKeeper(widget, name)
 
 
 def remembered(name: str) -> bool:
@@ -103,7 +107,9 @@ class _GeometryKeeper(QObject):
         self.name = name
         widget.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Hide and isinstance(watched, QWidget) and watched.isWindow():
+    def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
+        # QtCore.QEvent read here, not imported: importing it builds its 179-name Type enum, and the drafts window
+        # (which has no filter here) loads this module before its first paint.
+        if event.type() == QtCore.QEvent.Type.Hide and isinstance(watched, QWidget) and watched.isWindow():
             remember_geometry(watched, self.name)
         return False

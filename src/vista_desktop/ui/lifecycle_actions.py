@@ -37,7 +37,7 @@ class LifecycleActions(FormActions):
         }
         self._add_to(menu)
         # Not in `by_form`: it applies to no selected draft, so it is never disabled with the others.
-        self.periods_action = QAction(tr("deadline_settings.action"), window)
+        self.periods_action = QAction(text=tr("deadline_settings.action"), parent=window)  # (see qt_values)
         self.periods_action.setObjectName("deadline_settings.action")
         self.periods_action.triggered.connect(lambda _=False: self.edit_update_periods())
         menu.addAction(self.periods_action)

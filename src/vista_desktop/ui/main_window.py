@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QSize, QStandardPaths, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -37,7 +37,7 @@ from vista_desktop.ui.drafts_model import DraftsFilter, DraftsModel, ascii_file_
 from vista_desktop.ui.drafts_table import DraftsTable
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.file_dialogs import open_file, save_file
-from vista_desktop.ui.geometry import place_window
+from vista_desktop.ui.geometry import place_window, remember_geometry
 from vista_desktop.ui.lifecycle_actions import LifecycleActions
 from vista_desktop.ui.mnemonics import MnemonicAllocator
 from vista_desktop.ui.progress import TaskProgress
@@ -46,6 +46,8 @@ from vista_desktop.ui.results_actions import ResultsActions
 from vista_desktop.ui.sync_panel import SyncMonitor
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from vista_desktop.services.app import AppServices
     from vista_desktop.services.drafts import DraftDetails, DraftRecord, DraftService, DraftSummary, ListSnapshot
     from vista_desktop.ui.backups_dialog import BackupsDialog
@@ -87,7 +89,7 @@ class MainWindow(QMainWindow):
         self.progress = TaskProgress(self)
         self.statusBar().addPermanentWidget(self.progress)
         self.sync_monitor = SyncMonitor(self, services)  # the online/offline label; started once storage is open
-        place_window(self, "main", QSize(1100, 640))
+        place_window(self, "main", QSize(1100, 640), saved_on_hide=False)  # saved by closeEvent
         self._pending_open: str | None = None  # a draft opened before the database was: opened once it is
         self.snapshot_pending = False  # the start-up snapshot is still being read (see snapshot_settled)
         self._details_reading = False  # a slice of the drafts' details is being read (see _load_details)
@@ -192,7 +194,7 @@ class MainWindow(QMainWindow):
         slot: Callable[[], object],
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
-        action = QAction(tr(key), self)
+        action = QAction(text=tr(key), parent=self)  # by keyword (see qt_values)
         action.setObjectName(key)
         if isinstance(shortcut, QKeySequence.StandardKey):
             action.setShortcuts(shortcut)  # every key the platform binds to it
@@ -759,6 +761,7 @@ class MainWindow(QMainWindow):
         show_error(self, error)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        remember_geometry(self, "main")
         for wizard in list(self.wizards.values()):
             wizard.close()
         super().closeEvent(event)

@@ -5,8 +5,11 @@ PySide6 builds the whole `Qt` namespace — 94 Python enums with 1,199 members �
 what the window with 10,000 drafts cost over a bare PySide6 window. So the modules loaded before the list is on
 screen do not import `Qt` at module level (they read `QtCore.Qt` inside the functions that run later), compare
 item roles as the ints Qt passes to `data()`, and set the rest through Qt's own properties, which take ints.
-`Qt` is first built once the list has been painted (`MainWindow._arm_sorting`). tests/test_start_up_qt.py
+`Qt` is first built once the list has been painted (`DraftsTable.arm_sorting`). tests/test_start_up_qt.py
 checks each value against Qt and that a launch paints its list before `Qt` exists.
+
+Other classes' enums cost the same way, less: actions are made with `QAction(text=…, parent=…)`, by keyword,
+because the positional call tries the QIcon overload first and builds QIcon's 150-name ThemeIcon enum.
 """
 
 from __future__ import annotations
