@@ -328,3 +328,14 @@ def test_a_search_reads_only_the_rows_on_screen(qtbot, app_services, monkeypatch
     assert max(read) < on_screen < 100
     assert len(shown_titles(window)) == 100
     window.close()
+
+
+def test_numbers_in_titles_and_codes_sort_as_numbers(qtbot, window, service) -> None:
+    for number in (10, 2, 1):
+        service.create("mau-01", {"task": {"title": f"Đề tài giai đoạn {number}", "code": f"ĐT-{number}/25"}})
+    window.refresh()
+    qtbot.waitUntil(window.details_loaded, timeout=5000)
+    window.table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
+    assert shown_titles(window) == ["Đề tài giai đoạn 1", "Đề tài giai đoạn 2", "Đề tài giai đoạn 10"]
+    window.table.sortByColumn(CODE, Qt.SortOrder.DescendingOrder)
+    assert shown_titles(window) == ["Đề tài giai đoạn 10", "Đề tài giai đoạn 2", "Đề tài giai đoạn 1"]

@@ -70,6 +70,14 @@ def fold(text: str) -> str:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """How a text sorts: folded, its numbers as numbers ("giai đoạn 2" before "giai đoạn 10", "ĐT-9" before
+    "ĐT-10"). Texts and numbers alternate in the same places, so that any two keys compare."""
+    parts = _NUMBER.split(fold(text))
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
 
 
 @cache
@@ -320,7 +328,7 @@ class DraftsModel(QAbstractTableModel):
         if column == PROGRESS:
             details = self.details_of(draft.id)
             return details.filled / details.required if details and details.required else -1.0
-        return fold(self._text(draft, column))
+        return natural_key(self._text(draft, column))
 
     def _outdated(self, draft: DraftSummary) -> bool:
         return any(r.outdated(draft) for r in self.documents.get(draft.id, []))
