@@ -224,7 +224,7 @@ def test_a_value_holding_the_separator_reads_the_rows_as_before(tmp_path, comple
 
 def test_the_first_paint_makes_the_summaries_of_the_rows_on_screen_only(qtbot, tmp_path, complete_data) -> None:
     from vista_desktop.storage.snapshot import ListedSummaries
-    from vista_desktop.ui.drafts_model import fold
+    from vista_desktop.ui.drafts_model import natural_key
     from vista_desktop.ui.main_window import MainWindow
 
     path = tmp_path / "vista.sqlite3"
@@ -248,7 +248,8 @@ def test_the_first_paint_makes_the_summaries_of_the_rows_on_screen_only(qtbot, t
     # Sorting by another column (a click on its header) makes them all and orders them.
     window.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
     titles = [window.proxy.draft_at(row).title for row in range(window.proxy.rowCount())]
-    assert titles == sorted(titles, key=fold)
+    assert titles == sorted(titles, key=natural_key)  # "Đề tài số 2" before "Đề tài số 10"
+    assert titles[:3] == ["Đề tài số 0", "Đề tài số 1", "Đề tài số 2"]
     assert titles != [d.title for d in snapshot.drafts]
     window.close()
     services.close()
