@@ -339,3 +339,14 @@ def test_numbers_in_titles_and_codes_sort_as_numbers(qtbot, window, service) -> 
     assert shown_titles(window) == ["Đề tài giai đoạn 1", "Đề tài giai đoạn 2", "Đề tài giai đoạn 10"]
     window.table.sortByColumn(CODE, Qt.SortOrder.DescendingOrder)
     assert shown_titles(window) == ["Đề tài giai đoạn 10", "Đề tài giai đoạn 2", "Đề tài giai đoạn 1"]
+
+
+def test_details_that_let_more_drafts_through_keep_the_selection(qtbot, window, service) -> None:
+    chosen = service.create("mau-01", {"task": {"title": "Dự án ABC nuôi tôm"}}).id
+    service.create("mau-01", {"task": {"title": "Giống lúa chịu mặn", "code": "ABC-01/25"}})
+    type_text(window.search, "abc")  # the second draft's code is read on a worker, after the list shows
+    window.refresh()
+    assert shown_titles(window) == ["Dự án ABC nuôi tôm"]
+    assert window.selected().id == chosen
+    qtbot.waitUntil(lambda: len(shown_titles(window)) == 2, timeout=5000)  # its code arrived: the list grew
+    assert window.selected().id == chosen

@@ -384,7 +384,10 @@ class MainWindow(QMainWindow):
     def _details_arrived(self, found: dict[str, DraftDetails], saved: dict[str, datetime], wanted: list[str]) -> None:
         self._details_reading = False
         self._details_unreadable.update((i, saved[i]) for i in wanted if i not in found)
-        self.model.set_details(found, saved)
+        selected = self.selected()
+        self.model.set_details(found, saved)  # a search by task code or PI may let more drafts through: a reset
+        if self.selected() is None and selected is not None:
+            self._after_filter(selected)
         self._prepare_search()
         self._load_details()
 
