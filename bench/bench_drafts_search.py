@@ -42,6 +42,7 @@ def main() -> None:
         started = time.perf_counter()
         while not window.details_loaded() or window.model.prepare_search():
             app.processEvents()
+            time.sleep(0.005)  # idle as the event loop would be: a spinning GUI thread starves the details' reader
         print(f"{count} drafts listed, details read and search texts folded in {time.perf_counter() - started:.1f} s")
         keys: list[float] = []
         for words in TYPED:
