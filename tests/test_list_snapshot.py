@@ -112,7 +112,7 @@ def test_the_window_lists_the_snapshot_before_the_database_opens(qtbot, tmp_path
     # Nothing may act on a draft before the database is open: the actions wait, a double click is remembered.
     assert not window.open_action.isEnabled()
     assert not window.delete_action.isEnabled()
-    wanted = window.proxy.draft_at(1)
+    wanted = window.model.draft_at(1)
     assert window.open_draft(wanted) is None
     assert not window.wizards
     services.open_storage()
@@ -247,7 +247,7 @@ def test_the_first_paint_makes_the_summaries_of_the_rows_on_screen_only(qtbot, t
     assert 0 < snapshot.drafts.made < 60
     # Sorting by another column (a click on its header) makes them all and orders them.
     window.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    titles = [window.proxy.draft_at(row).title for row in range(window.proxy.rowCount())]
+    titles = [window.model.draft_at(row).title for row in range(window.model.rowCount())]
     assert titles == sorted(titles, key=natural_key)  # "Đề tài số 2" before "Đề tài số 10"
     assert titles[:3] == ["Đề tài số 0", "Đề tài số 1", "Đề tài số 2"]
     assert titles != [d.title for d in snapshot.drafts]

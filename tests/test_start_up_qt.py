@@ -35,7 +35,7 @@ controller = Application(services)
 window = controller.window
 seen = {}
 window.table.painted_once.connect(
-    lambda: seen.setdefault("painted", {"rows": window.proxy.rowCount(), "qt built": "Qt" in QtCore.__dict__})
+    lambda: seen.setdefault("painted", {"rows": window.model.rowCount(), "qt built": "Qt" in QtCore.__dict__})
 )
 controller.service_loaded.connect(lambda: QtCore.QTimer.singleShot(0, app.quit))
 window.show()
@@ -43,7 +43,7 @@ app.exec()
 header = window.table.horizontalHeader()
 seen["sorting"] = window.table.isSortingEnabled()
 seen["indicator"] = [header.sortIndicatorSection(), header.sortIndicatorOrder().name]
-seen["titles"] = [window.proxy.drafts.drafts[i].title for i in range(window.proxy.rowCount())]
+seen["titles"] = [window.model.drafts[i].title for i in range(window.model.rowCount())]
 services.close()
 print(json.dumps(seen))
 """
@@ -95,7 +95,7 @@ def test_a_click_on_a_title_sorts_once_the_list_is_painted(qtbot, window, app_se
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (SAVED, Qt.SortOrder.DescendingOrder)
     middle = QPoint(header.sectionViewportPosition(TITLE) + header.sectionSize(TITLE) // 2, header.height() // 2)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
-    titles = [window.proxy.draft_at(row).title for row in range(window.proxy.rowCount())]
+    titles = [window.model.draft_at(row).title for row in range(window.model.rowCount())]
     assert titles == ["An toàn thực phẩm", "Bò sữa", "Cây lúa"]
     assert header.sortIndicatorSection() == TITLE
 

@@ -167,7 +167,7 @@ def test_duplicate_and_delete_with_confirmation(window, service, monkeypatch) ->
     window.duplicate_selected()
     assert sorted(d.title for d in service.list()) == ["Đề tài gốc", "Đề tài gốc (bản sao)"]
     assert window.selected().title == "Đề tài gốc (bản sao)"
-    window.table.selectRow(window.proxy.row_of(next(d.id for d in service.list() if d.title == "Đề tài gốc")))
+    window.table.selectRow(window.model.row_of(next(d.id for d in service.list() if d.title == "Đề tài gốc")))
     questions: list[str] = []
     monkeypatch.setattr("vista_desktop.ui.main_window.ask", lambda _p, _t, text, **k: questions.append(text) or False)
     window.delete_action.trigger()  # the real action, as the Del key and the toolbar fire it
@@ -253,7 +253,7 @@ def test_enter_on_a_draft_opens_it(qtbot, window, service) -> None:
     service.create("mau-01", {"task": {"title": "Đề tài mở bằng phím Enter"}})
     window.refresh()
     window.table.selectRow(0)
-    window.table.setCurrentIndex(window.proxy.index(0, 1))
+    window.table.setCurrentIndex(window.model.index(0, 1))
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     assert len(window.wizards) == 1
     next(iter(window.wizards.values())).close()

@@ -14,8 +14,8 @@ from .ui_helpers import column_title, type_text
 
 
 def shown_titles(window) -> list[str]:  # type: ignore[no-untyped-def]
-    proxy = window.proxy
-    return [proxy.data(proxy.index(r, TITLE)) for r in range(proxy.rowCount())]
+    model = window.model
+    return [model.data(model.index(r, TITLE)) for r in range(model.rowCount())]
 
 
 def make_three(service, complete_data):  # type: ignore[no-untyped-def]
@@ -106,8 +106,8 @@ def test_every_column_sorts_through_its_header(qtbot, window, service, complete_
     window.refresh()
     qtbot.waitUntil(window.details_loaded, timeout=5000)
     header = window.table.horizontalHeader()
-    for column in range(window.proxy.columnCount()):
-        window.table.scrollTo(window.proxy.index(0, column))  # the last columns may be scrolled out of view
+    for column in range(window.model.columnCount()):
+        window.table.scrollTo(window.model.index(0, column))  # the last columns may be scrolled out of view
         centre = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2, header.height() // 2)
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
         assert window.model.sort_column == column  # the model sorts itself (DraftsModel.sort)
@@ -141,7 +141,7 @@ def test_duplicate_is_titled_as_a_copy_and_selected(qtbot, window, service) -> N
     original = service.create("mau-01", {"task": {"title": "Đề tài gốc"}})
     service.create("mau-01", {"task": {"title": "Một đề tài khác"}})
     window.refresh()
-    window.table.selectRow(window.proxy.row_of(original.id))
+    window.table.selectRow(window.model.row_of(original.id))
     qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert window.selected().title == "Đề tài gốc (bản sao)"
     copy = window.selected()
@@ -282,7 +282,7 @@ def test_the_selected_draft_stays_selected_while_the_search_keeps_it(qtbot, wind
     make_three(service, complete_data)
     window.refresh()
     qtbot.waitUntil(window.details_loaded, timeout=5000)
-    target = next(r for r in range(window.proxy.rowCount()) if window.proxy.draft_at(r).title.startswith("Điều tra"))
+    target = next(r for r in range(window.model.rowCount()) if window.model.draft_at(r).title.startswith("Điều tra"))
     window.table.selectRow(target)
     chosen = window.selected().id
     type_text(window.search, "a")  # in every title: the list is filtered anew at each key, the choice stays

@@ -1,11 +1,11 @@
-"""The list of drafts as a Qt table model, and the proxy that searches, filters and sorts it."""
+"""The list of drafts as a Qt table model that searches, filters and sorts itself."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from operator import attrgetter
@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
 )
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 
@@ -338,37 +337,3 @@ class DraftsModel(QAbstractTableModel):
 
     def row_of(self, draft_id: str) -> int:
         return next((r for r, d in enumerate(self.rows) if d.id == draft_id), -1)
-
-
-class DraftsFilter(QSortFilterProxyModel):
-    """What the table shows of the model: the search (every word, in the title, task code, PI and form, marks
-    ignored), the form and the status. The model itself keeps the rows they let through (DraftsModel.set_search)
-    and its order (DraftsModel.sort); this proxy passes them on without looking at them."""
-
-    def __init__(self, model: DraftsModel) -> None:
-        super().__init__()
-        self.drafts = model
-        self.setSourceModel(model)
-
-    def sort(self, column: int, order: QtCore.Qt.SortOrder | None = None) -> None:
-        """The view's header asks the proxy; the model sorts itself (see DraftsModel.sort)."""
-        self.drafts.sort(column, order)
-
-    def set_search(self, text: str) -> None:
-        self.drafts.set_search(replace(self.drafts.search, words=tuple(fold(text).split())))
-
-    def set_form(self, form_id: str | None) -> None:
-        self.drafts.set_search(replace(self.drafts.search, form_id=form_id))
-
-    def set_status(self, status: str | None) -> None:
-        self.drafts.set_search(replace(self.drafts.search, status=status))
-
-    def draft_at(self, row: int) -> DraftSummary | None:
-        source = self.mapToSource(self.index(row, 0))
-        return self.drafts.draft_at(source.row()) if source.isValid() else None
-
-    def row_of(self, draft_id: str) -> int:
-        source = self.drafts.row_of(draft_id)
-        if source < 0:
-            return -1
-        return self.mapFromSource(self.drafts.index(source, 0)).row()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLayout, QTableView, QVBoxLayout, QWidget
 
-from vista_desktop.ui.drafts_model import SAVED, TITLE, DraftsFilter, column_titles
+from vista_desktop.ui.drafts_model import SAVED, TITLE, DraftsModel, column_titles
 from vista_desktop.ui.qt_values import ALIGN_CENTER, set_qt_property
 
 if TYPE_CHECKING:
@@ -23,13 +23,13 @@ class DraftsTable(QTableView):
 
     painted_once = Signal()  # the list has been painted once (emitted right after that paint)
 
-    def __init__(self, proxy: DraftsFilter, parent: QWidget) -> None:
+    def __init__(self, model: DraftsModel, parent: QWidget) -> None:
         super().__init__(parent)
         self._painted = False
         self.setObjectName("drafts")
         self.setViewport(_viewport())
         self.hint = _hint(self.viewport())
-        self.setModel(proxy)
+        self.setModel(model)
         self.titles = column_titles(self)
         header = self.horizontalHeader()
         header.setModel(self.titles)  # after setModel: that gives the header the view's model
@@ -60,12 +60,11 @@ class DraftsTable(QTableView):
         """Header clicks sort from now on; the arrow shows the order the list has (the model's)."""
         if self.isSortingEnabled():
             return
-        proxy = self.model()
-        assert isinstance(proxy, DraftsFilter)
+        model = self.model()
+        assert isinstance(model, DraftsModel)
         order = QtCore.Qt.SortOrder
-        descending = proxy.drafts.descending
         self.horizontalHeader().setSortIndicator(
-            proxy.drafts.sort_column, order.DescendingOrder if descending else order.AscendingOrder
+            model.sort_column, order.DescendingOrder if model.descending else order.AscendingOrder
         )
         self.setSortingEnabled(True)  # sorts by that indicator: the order the rows already have
 

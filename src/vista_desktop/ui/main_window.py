@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ from vista_desktop.settings import LANGUAGES
 from vista_desktop.tasks import Task
 from vista_desktop.ui import tasks
 from vista_desktop.ui.dialogs import ask
-from vista_desktop.ui.drafts_model import DraftsFilter, DraftsModel, ascii_file_stem
+from vista_desktop.ui.drafts_model import DraftsModel, ascii_file_stem, fold
 from vista_desktop.ui.drafts_table import DraftsTable
 from vista_desktop.ui.errors import show_error
 from vista_desktop.ui.file_dialogs import open_file, save_file
@@ -82,7 +83,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.setWindowTitle(tr("ui.app.title"))
         self.model = DraftsModel()
-        self.proxy = DraftsFilter(self.model)
         self.table = self._table()
         self.setCentralWidget(self._central())
         self._actions()
@@ -137,14 +137,14 @@ class MainWindow(QMainWindow):
             self._show_listing(snapshot)
 
     def _table(self) -> DraftsTable:
-        table = DraftsTable(self.proxy, self)
+        table = DraftsTable(self.model, self)
         # Enter or a double click on a row (the platform decides which activates) opens the draft.
-        table.activated.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
-        table.doubleClicked.connect(lambda index: self.open_draft(self.proxy.draft_at(index.row())))
+        table.activated.connect(lambda index: self.open_draft(self.model.draft_at(index.row())))
+        table.doubleClicked.connect(lambda index: self.open_draft(self.model.draft_at(index.row())))
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.hint = table.hint
-        proxy = self.proxy
-        for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved, proxy.layoutChanged):
+        model = self.model
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
             signal.connect(self._update_hint)
         return table
 
@@ -350,12 +350,12 @@ class MainWindow(QMainWindow):
         self.model.task_names = listing.task_names
         self.model.reset(listing.drafts, listing.documents)
         wanted = select or (selected.id if selected is not None else None)
-        row = self.proxy.row_of(wanted) if wanted else -1
-        if row < 0 and self.proxy.rowCount():
+        row = self.model.row_of(wanted) if wanted else -1
+        if row < 0 and self.model.rowCount():
             row = 0
         if row >= 0:
             self.table.selectRow(row)
-            self.table.scrollTo(self.proxy.index(row, 0))
+            self.table.scrollTo(self.model.index(row, 0))
         self.statusBar().showMessage(tr("ui.drafts.count", count=len(self.model.drafts)))
         self._update_actions()
         self.drafts_listed.emit()
@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
     def selected(self) -> DraftSummary | None:
         model = self.table.selectionModel()
         rows = model.selectedRows() if model is not None else []
-        return self.proxy.draft_at(rows[0].row()) if rows else None
+        return self.model.draft_at(rows[0].row()) if rows else None
 
     def _update_actions(self) -> None:
         # Nothing acts on a draft before the database is open (the list may be the start-up snapshot).
@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
             self.lifecycle_actions.update()
 
     def _update_hint(self) -> None:
-        if self.proxy.rowCount() or not self.list_known:
+        if self.model.rowCount() or not self.list_known:
             self.hint.hide()
             return
         self.hint.setText(tr("ui.drafts.no_match" if self.model.drafts else "ui.drafts.empty_hint"))
@@ -427,21 +427,21 @@ class MainWindow(QMainWindow):
 
     def _search_changed(self, text: str) -> None:
         selected = self.selected()
-        self.proxy.set_search(text)
+        self.model.set_search(replace(self.model.search, words=tuple(fold(text).split())))
         self._after_filter(selected)
 
     def _filter_changed(self) -> None:
         selected = self.selected()
-        self.proxy.set_form(self.form_filter.currentData())
-        self.proxy.set_status(self.status_filter.currentData())
+        form_id, status = self.form_filter.currentData(), self.status_filter.currentData()
+        self.model.set_search(replace(self.model.search, form_id=form_id, status=status))
         self._after_filter(selected)
 
     def _after_filter(self, selected: DraftSummary | None) -> None:
         """The draft selected before stays selected while the search lets it through; else the first row."""
-        if self.selected() is None and self.proxy.rowCount():
-            row = self.proxy.row_of(selected.id) if selected is not None else -1
+        if self.selected() is None and self.model.rowCount():
+            row = self.model.row_of(selected.id) if selected is not None else -1
             self.table.selectRow(max(row, 0))
-            self.table.scrollTo(self.proxy.index(max(row, 0), 0))
+            self.table.scrollTo(self.model.index(max(row, 0), 0))
         self._update_actions()
         self._update_hint()
 
